@@ -1,0 +1,428 @@
+from datetime import timedelta
+from itertools import groupby
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, format_datetime
+
+# States in which an appointment holds its provider and room.
+ACTIVE_STATES = ("booked", "confirmed", "arrived", "in_session", "done")
+# Fields whose change can create an overlap.
+BOOKING_FIELDS = {
+    "start", "stop", "buffer_before", "buffer_after", "provider_id", "room_id", "state", "overbooked", "service_id",
+}
+
+
+class ClinicAppointment(models.Model):
+    _name = "clinic.appointment"
+    _description = "Clinic Appointment"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "start desc, id desc"
+    _rec_names_search = ["name", "partner_id"]
+
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, index="trigram",
+        default=lambda self: self.env._("New"),
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Client", required=True, index=True, tracking=True,
+        domain="[('is_company', '=', False)]",
+    )
+    service_id = fields.Many2one("clinic.service", required=True, index=True, tracking=True)
+    provider_id = fields.Many2one("clinic.provider", required=True, index=True, tracking=True)
+    location_id = fields.Many2one("clinic.location", required=True, index=True, tracking=True)
+    room_id = fields.Many2one(
+        "clinic.room", index="btree_not_null", tracking=True, domain="[('location_id', '=', location_id)]"
+    )
+    case_id = fields.Many2one(
+        "clinic.case", string="Case File", index="btree_not_null", tracking=True,
+        domain="[('partner_id', '=', partner_id), ('state', '=', 'open')]",
+    )
+    company_id = fields.Many2one(
+        related="location_id.company_id", store=True, index=True, precompute=True,
+    )
+    start = fields.Datetime(required=True, index=True, tracking=True)
+    stop = fields.Datetime(
+        compute="_compute_stop", store=True, readonly=False, precompute=True, required=True, tracking=True,
+    )
+    duration = fields.Integer(string="Duration (min)", compute="_compute_duration")
+    buffer_before = fields.Integer(
+        string="Buffer Before (min)", compute="_compute_buffers", store=True, readonly=False, precompute=True,
+    )
+    buffer_after = fields.Integer(
+        string="Buffer After (min)", compute="_compute_buffers", store=True, readonly=False, precompute=True,
+    )
+    busy_start = fields.Datetime(
+        compute="_compute_busy_interval", store=True, precompute=True,
+        help="Start of the time the provider and room are held, preparation buffer included.",
+    )
+    busy_stop = fields.Datetime(
+        compute="_compute_busy_interval", store=True, precompute=True,
+        help="End of the time the provider and room are held, clean-up buffer included.",
+    )
+    state = fields.Selection(
+        [
+            ("booked", "Booked"),
+            ("confirmed", "Confirmed"),
+            ("arrived", "Arrived"),
+            ("in_session", "In Session"),
+            ("done", "Done"),
+            ("no_show", "No-Show"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="booked", required=True, index=True, tracking=True, copy=False, readonly=True,
+    )
+    source = fields.Selection(
+        [("staff", "Staff"), ("portal", "Online"), ("waitlist", "Waitlist")],
+        default="staff", required=True, readonly=True,
+    )
+    cancel_reason_id = fields.Many2one("clinic.cancel.reason", readonly=True, tracking=True, copy=False)
+    cancel_note = fields.Text(readonly=True, copy=False)
+    cancelled_at = fields.Datetime(readonly=True, copy=False)
+    late_cancel = fields.Boolean(
+        readonly=True, copy=False, tracking=True,
+        help="Cancelled by or for the client inside the service's late-cancel window.",
+    )
+    arrived_at = fields.Datetime(readonly=True, copy=False)
+    overbooked = fields.Boolean(
+        copy=False, tracking=True,
+        help="Deliberately booked over another appointment by a clinic manager: "
+        "it does not block and is not blocked by other appointments.",
+    )
+    calendar_event_id = fields.Many2one("calendar.event", readonly=True, copy=False, index="btree_not_null")
+    notes = fields.Text(string="Front-desk Notes")
+    color = fields.Integer(related="service_id.color")
+    client_alert = fields.Text(related="partner_id.clinic_alert")
+
+    _sql_constraints = [
+        ("stop_after_start", "check (stop > start)", "An appointment must end after it starts."),
+        (
+            "buffers_not_negative",
+            "check (buffer_before >= 0 and buffer_after >= 0)",
+            "Buffers cannot be negative.",
+        ),
+        # The guarantee against double booking: PostgreSQL refuses two active appointments of one
+        # provider (or one room) whose buffered intervals overlap, whatever transaction wrote them.
+        (
+            "provider_no_overlap",
+            """EXCLUDE USING GIST (
+                   int4range(provider_id, provider_id, '[]') WITH =,
+                   tsrange(busy_start, busy_stop, '[)') WITH &&
+               ) WHERE (state IN ('booked', 'confirmed', 'arrived', 'in_session', 'done')
+                        AND overbooked IS NOT TRUE)""",
+            "This provider was booked for an overlapping time a moment ago. "
+            "Refresh the schedule and choose another time.",
+        ),
+        (
+            "room_no_overlap",
+            """EXCLUDE USING GIST (
+                   int4range(room_id, room_id, '[]') WITH =,
+                   tsrange(busy_start, busy_stop, '[)') WITH &&
+               ) WHERE (room_id IS NOT NULL
+                        AND state IN ('booked', 'confirmed', 'arrived', 'in_session', 'done')
+                        AND overbooked IS NOT TRUE)""",
+            "This room was booked for an overlapping time a moment ago. "
+            "Refresh the schedule and choose another time or room.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("start", "service_id")
+    def _compute_stop(self):
+        for appointment in self:
+            if appointment.start and appointment.service_id:
+                appointment.stop = appointment.start + timedelta(minutes=appointment.service_id.duration)
+            elif not appointment.stop:
+                appointment.stop = appointment.start
+
+    @api.depends("start", "stop")
+    def _compute_duration(self):
+        for appointment in self:
+            if appointment.start and appointment.stop:
+                appointment.duration = int((appointment.stop - appointment.start).total_seconds() // 60)
+            else:
+                appointment.duration = 0
+
+    @api.depends("service_id")
+    def _compute_buffers(self):
+        # A snapshot taken when the service is chosen: changing a service's buffers later does not
+        # move appointments that are already booked.
+        for appointment in self:
+            appointment.buffer_before = appointment.service_id.buffer_before
+            appointment.buffer_after = appointment.service_id.buffer_after
+
+    @api.depends("start", "stop", "buffer_before", "buffer_after")
+    def _compute_busy_interval(self):
+        for appointment in self:
+            if appointment.start and appointment.stop:
+                appointment.busy_start = appointment.start - timedelta(minutes=appointment.buffer_before)
+                appointment.busy_stop = appointment.stop + timedelta(minutes=appointment.buffer_after)
+            else:
+                appointment.busy_start = appointment.busy_stop = False
+
+    @api.depends("name", "partner_id", "service_id")
+    def _compute_display_name(self):
+        for appointment in self:
+            parts = [appointment.partner_id.name, appointment.service_id.name]
+            appointment.display_name = " – ".join(p for p in parts if p) or appointment.name
+
+    # ------------------------------------------------------------------
+    # Validation
+    # ------------------------------------------------------------------
+    @api.constrains("provider_id", "service_id", "location_id", "room_id")
+    def _check_booking_consistency(self):
+        for appointment in self:
+            provider, service = appointment.provider_id, appointment.service_id
+            location, room = appointment.location_id, appointment.room_id
+            if not provider.active:
+                raise ValidationError(self.env._("Provider %s is archived and cannot be booked.", provider.name))
+            if not service.active:
+                raise ValidationError(self.env._("Service %s is archived and cannot be booked.", service.name))
+            if not location.active:
+                raise ValidationError(self.env._("Location %s is archived and cannot be booked.", location.name))
+            if service not in provider.service_ids:
+                raise ValidationError(
+                    self.env._("%(provider)s does not offer %(service)s.", provider=provider.name, service=service.name)
+                )
+            if provider.location_ids and location not in provider.location_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(provider)s does not work at %(location)s.", provider=provider.name, location=location.name
+                    )
+                )
+            if service.location_ids and location not in service.location_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(service)s is not offered at %(location)s.", service=service.name, location=location.name
+                    )
+                )
+            if room:
+                if not room.active:
+                    raise ValidationError(self.env._("Room %s is archived and cannot be booked.", room.name))
+                if room.location_id != location:
+                    raise ValidationError(
+                        self.env._("Room %(room)s is not at %(location)s.", room=room.name, location=location.name)
+                    )
+                missing = service.room_tag_ids - room.tag_ids
+                if missing:
+                    raise ValidationError(
+                        self.env._(
+                            "%(service)s needs a room with %(features)s; %(room)s lacks it.",
+                            service=service.name, features=", ".join(missing.mapped("name")), room=room.name,
+                        )
+                    )
+            elif service.room_required and appointment.state in ACTIVE_STATES:
+                raise ValidationError(self.env._("%s needs a room: choose one.", service.name))
+
+    def _booking_candidates(self):
+        """(record id or 0, provider id, room id, busy start, busy stop) for each record that holds time."""
+        return [
+            (appointment._origin.id or 0, appointment.provider_id.id, appointment.room_id.id or None,
+             appointment.busy_start, appointment.busy_stop)
+            for appointment in self
+            if (appointment.state or "booked") in ACTIVE_STATES and not appointment.overbooked
+            and appointment.busy_start and appointment.busy_stop and appointment.provider_id
+        ]
+
+    def _check_booking_conflicts(self):
+        """Refuse overlaps with a message naming the appointment in the way.
+
+        Reads the candidates (``self``) from the cache and every other appointment from the
+        database, so it must run before ``self`` is flushed: ``create`` and ``write`` flush the
+        other pending changes first. PostgreSQL's exclusion constraints remain the guarantee, e.g.
+        against a concurrent transaction this one cannot see.
+        """
+        for appointment in self:
+            if appointment.start and appointment.stop and appointment.stop <= appointment.start:
+                raise ValidationError(self.env._(
+                    "An appointment must end after it starts (%s).", appointment.name or appointment.partner_id.name
+                ))
+        candidates = self._booking_candidates()
+        if not candidates:
+            return
+        # Overlaps inside the batch itself.
+        for key in (1, 2):
+            ordered = sorted((c for c in candidates if c[key]), key=lambda c: (c[key], c[3]))
+            for _resource, group in groupby(ordered, key=lambda c: c[key]):
+                group = list(group)
+                for previous, current in zip(group, group[1:]):
+                    if current[3] < previous[4]:
+                        raise ValidationError(self.env._(
+                            "Two of these appointments overlap for the same %s.",
+                            self.env._("provider") if key == 1 else self.env._("room"),
+                        ))
+        own_ids = [c[0] for c in candidates if c[0]] or [0]
+        values = SQL(", ").join(
+            SQL("(%s, %s::int, %s::int, %s::timestamp, %s::timestamp)", *c) for c in candidates
+        )
+        active = SQL("a.state IN %s AND a.overbooked IS NOT TRUE AND a.id != ALL(%s)", ACTIVE_STATES, own_ids)
+        self.env.cr.execute(SQL(
+            """
+            SELECT a.id, 'provider' FROM (VALUES %(values)s) AS c(rec_id, provider_id, room_id, b_start, b_stop)
+              JOIN clinic_appointment a
+                ON int4range(a.provider_id, a.provider_id, '[]') = int4range(c.provider_id, c.provider_id, '[]')
+               AND tsrange(a.busy_start, a.busy_stop, '[)') && tsrange(c.b_start, c.b_stop, '[)')
+             WHERE %(active)s
+            UNION ALL
+            SELECT a.id, 'room' FROM (VALUES %(values)s) AS c(rec_id, provider_id, room_id, b_start, b_stop)
+              JOIN clinic_appointment a
+                ON int4range(a.room_id, a.room_id, '[]') = int4range(c.room_id, c.room_id, '[]')
+               AND tsrange(a.busy_start, a.busy_stop, '[)') && tsrange(c.b_start, c.b_stop, '[)')
+             WHERE a.room_id IS NOT NULL AND %(active)s
+             LIMIT 1
+            """,
+            values=values, active=active,
+        ))
+        row = self.env.cr.fetchone()
+        if row:
+            raise ValidationError(self._conflict_message(row[0], row[1]))
+
+    def _conflict_message(self, conflict_id, kind):
+        # sudo: the message names the time and reference of the appointment in the way, never its
+        # client, so staff who cannot read that appointment still learn why the time is refused.
+        conflict = self.sudo().browse(conflict_id)
+        tz = conflict.location_id.tz or "UTC"
+        when = self.env._(
+            "%(start)s to %(stop)s",
+            start=format_datetime(self.env, conflict.start, tz=tz, dt_format="short"),
+            stop=format_datetime(self.env, conflict.stop, tz=tz, dt_format="short"),
+        )
+        if kind == "room":
+            return self.env._(
+                "Room %(room)s is already taken from %(when)s by appointment %(ref)s "
+                "(buffers included). Choose another time or room.",
+                room=conflict.room_id.name, when=when, ref=conflict.name,
+            )
+        return self.env._(
+            "%(provider)s is already booked from %(when)s by appointment %(ref)s "
+            "(buffers included). Choose another time or provider.",
+            provider=conflict.provider_id.name, when=when, ref=conflict.name,
+        )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("overbooked") for vals in vals_list):
+            self._check_overbook_right()
+        if any(vals.get("state", "booked") != "booked" for vals in vals_list) and not self.env.context.get(
+            "clinic_state_change"
+        ):
+            raise UserError(self.env._("A new appointment starts as Booked."))
+        self.flush_model()
+        drafts = self.browse().concat(*(self.new(vals) for vals in vals_list))
+        drafts._check_booking_conflicts()
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("clinic.appointment") or "/"
+        appointments = super().create(vals_list)
+        partners = appointments.partner_id.filtered(lambda p: not p.clinic_client)
+        if partners:
+            partners.clinic_client = True
+        for appointment in appointments.filtered("overbooked"):
+            appointment._log_overbooking()
+        return appointments
+
+    def write(self, vals):
+        if "state" in vals and not self.env.context.get("clinic_state_change"):
+            raise UserError(self.env._("Use the appointment's buttons to change its status."))
+        if "overbooked" in vals:
+            self._check_overbook_right()
+        check = BOOKING_FIELDS.intersection(vals)
+        if check:
+            # Everything pending is written first (and was checked when it was made), so that only
+            # this write's new values are left in the cache for the check to compare.
+            self.flush_model()
+        result = super().write(vals)
+        if check:
+            self._check_booking_conflicts()
+        if vals.get("overbooked"):
+            for appointment in self:
+                appointment._log_overbooking()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._(
+            "Appointments are part of the client's record and are never deleted: cancel them instead."
+        ))
+
+    def _check_overbook_right(self):
+        if not self.env.user.has_group("clinic_scheduling.group_clinic_manager"):
+            raise AccessError(self.env._("Only a clinic manager may overbook a provider or room."))
+
+    def _log_overbooking(self):
+        self.message_post(
+            body=self.env._("Deliberately overbooked by %s: this appointment may overlap others.", self.env.user.name),
+            message_type="comment", subtype_xmlid="mail.mt_note",
+        )
+
+    # ------------------------------------------------------------------
+    # Lifecycle (DESIGN.md: other addons extend these with super())
+    # ------------------------------------------------------------------
+    def _set_state(self, from_states, state, **values):
+        wrong = self.filtered(lambda a: a.state not in from_states)
+        if wrong:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(self.env._(
+                "%(ref)s is %(state)s and cannot become %(new)s.",
+                ref=wrong[0].name, state=labels[wrong[0].state], new=labels[state],
+            ))
+        return self.with_context(clinic_state_change=True).write(dict(values, state=state))
+
+    def action_confirm(self):
+        return self._set_state({"booked"}, "confirmed")
+
+    def action_arrive(self):
+        return self._set_state({"booked", "confirmed"}, "arrived", arrived_at=fields.Datetime.now())
+
+    def action_start_session(self):
+        return self._set_state({"arrived"}, "in_session")
+
+    def action_done(self):
+        return self._set_state({"arrived", "in_session"}, "done")
+
+    def action_no_show(self):
+        now = fields.Datetime.now()
+        early = self.filtered(lambda a: a.start > now)
+        if early:
+            raise UserError(self.env._("%s has not started yet: it cannot be a no-show.", early[0].name))
+        return self._set_state({"booked", "confirmed"}, "no_show")
+
+    def action_cancel(self, reason=None, note=None):
+        """Cancel with a reason (a clinic.cancel.reason record or id). A cancellation that is not the
+        clinic's doing and falls inside the service's late-cancel window is flagged late."""
+        if isinstance(reason, int):
+            reason = self.env["clinic.cancel.reason"].browse(reason)
+        if not reason:
+            raise UserError(self.env._("Give a reason to cancel an appointment."))
+        now = fields.Datetime.now()
+        for appointment in self:
+            window = timedelta(hours=appointment.service_id.late_cancel_hours)
+            late = not reason.by_clinic and appointment.start - now < window
+            appointment._set_state(
+                {"booked", "confirmed"}, "cancelled",
+                cancel_reason_id=reason.id, cancel_note=note or False, cancelled_at=now, late_cancel=late,
+            )
+        return True
+
+    def action_open_cancel_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel Appointment"),
+            "res_model": "clinic.appointment.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_appointment_ids": self.ids},
+        }
+
+    def action_reset_to_booked(self):
+        """Undo an arrival, no-show or cancellation recorded by mistake. The slot must still be free."""
+        self._set_state(
+            {"arrived", "no_show", "cancelled"}, "booked",
+            cancel_reason_id=False, cancel_note=False, cancelled_at=False, late_cancel=False, arrived_at=False,
+        )
+        return True

@@ -1,0 +1,42 @@
+from odoo import api, fields, models
+from odoo.addons.base.models.res_partner import _tz_get
+
+
+class ClinicLocation(models.Model):
+    _name = "clinic.location"
+    _description = "Clinic Location"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Address", help="Where clients come for their appointments."
+    )
+    tz = fields.Selection(
+        _tz_get, string="Time Zone", required=True, tracking=True,
+        default=lambda self: self.env.user.tz or "UTC",
+        help="Slots are offered and shown in this time zone.",
+    )
+    resource_calendar_id = fields.Many2one(
+        "resource.calendar", string="Opening Hours",
+        help="When the location is open. Providers can only be booked here inside these hours.",
+    )
+    phone = fields.Char(related="partner_id.phone", readonly=False)
+    room_ids = fields.One2many("clinic.room", "location_id", string="Rooms")
+    room_count = fields.Integer(compute="_compute_room_count")
+    color = fields.Integer()
+
+    @api.depends("room_ids")
+    def _compute_room_count(self):
+        counts = dict(
+            self.env["clinic.room"]._read_group(
+                [("location_id", "in", self.ids)], ["location_id"], ["__count"]
+            )
+        )
+        for location in self:
+            location.room_count = counts.get(location, 0)

@@ -1,0 +1,43 @@
+from odoo import api, fields, models
+
+
+class ClinicRoomTag(models.Model):
+    _name = "clinic.room.tag"
+    _description = "Room Feature"
+    _order = "name"
+
+    name = fields.Char(required=True, translate=True)
+    color = fields.Integer()
+
+    _sql_constraints = [("name_uniq", "unique (name)", "A room feature with this name already exists.")]
+
+
+class ClinicRoom(models.Model):
+    _name = "clinic.room"
+    _description = "Treatment Room"
+    _inherit = ["resource.mixin", "mail.thread"]
+    _order = "location_id, sequence, name, id"
+
+    name = fields.Char(
+        related="resource_id.name", store=True, readonly=False, required=True, precompute=True, tracking=True
+    )
+    active = fields.Boolean(related="resource_id.active", store=True, readonly=False, default=True)
+    sequence = fields.Integer(default=10)
+    location_id = fields.Many2one("clinic.location", required=True, index=True, tracking=True)
+    company_id = fields.Many2one(related="resource_id.company_id", store=True, readonly=False, precompute=True)
+    tag_ids = fields.Many2many("clinic.room.tag", string="Features")
+    capacity = fields.Integer(default=1, help="Clients the room holds at once.")
+    color = fields.Integer()
+
+    _sql_constraints = [("capacity_positive", "check (capacity > 0)", "A room holds at least one client.")]
+
+    def _prepare_resource_values(self, vals, tz):
+        values = super()._prepare_resource_values(vals, tz)
+        values["resource_type"] = "material"
+        return values
+
+    @api.onchange("location_id")
+    def _onchange_location_id(self):
+        # Only a form convenience; the time zone that counts is the location's.
+        if self.location_id:
+            self.tz = self.location_id.tz

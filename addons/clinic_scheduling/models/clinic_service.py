@@ -1,0 +1,78 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ClinicService(models.Model):
+    _name = "clinic.service"
+    _description = "Clinic Service"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one("res.company", index=True, default=lambda self: self.env.company)
+    description = fields.Html(translate=True, help="Shown to clients when they book online.")
+    color = fields.Integer()
+    discipline = fields.Selection(
+        selection=lambda self: self.env["clinic.provider"]._fields["discipline"].selection
+    )
+    duration = fields.Integer(
+        string="Duration (min)", required=True, default=60, tracking=True,
+        help="Time with the client, in minutes.",
+    )
+    buffer_before = fields.Integer(
+        string="Buffer Before (min)", default=0, tracking=True,
+        help="Preparation time blocked before the appointment.",
+    )
+    buffer_after = fields.Integer(
+        string="Buffer After (min)", default=0, tracking=True,
+        help="Clean-up or notes time blocked after the appointment.",
+    )
+    slot_interval = fields.Integer(
+        string="Slot Interval (min)", default=15, required=True,
+        help="Offered start times are this many minutes apart.",
+    )
+    min_notice_hours = fields.Float(
+        string="Minimum Notice (h)", default=2.0, help="Online bookings must start at least this long from now."
+    )
+    horizon_days = fields.Integer(
+        string="Booking Horizon (days)", default=90, help="Online bookings cannot be further ahead than this."
+    )
+    late_cancel_hours = fields.Float(
+        string="Late-Cancel Window (h)", default=24.0,
+        help="A client cancellation within this many hours of the start is a late cancellation.",
+    )
+    room_required = fields.Boolean(help="Every appointment of this service takes a room.")
+    room_tag_ids = fields.Many2many(
+        "clinic.room.tag", string="Room Features", help="The room must have all of these features."
+    )
+    online_bookable = fields.Boolean(default=True, tracking=True)
+    new_clients_allowed = fields.Boolean(
+        default=True, help="Clients who never visited may book this service online."
+    )
+    provider_ids = fields.Many2many(
+        "clinic.provider", "clinic_provider_service_rel", "service_id", "provider_id", string="Providers"
+    )
+    location_ids = fields.Many2many(
+        "clinic.location", string="Locations", help="Where this service is offered. Empty: every location."
+    )
+
+    _sql_constraints = [
+        ("duration_positive", "check (duration > 0)", "A service lasts at least one minute."),
+        ("buffers_positive", "check (buffer_before >= 0 and buffer_after >= 0)", "Buffers cannot be negative."),
+        ("interval_positive", "check (slot_interval > 0)", "The slot interval must be positive."),
+        (
+            "notice_horizon_positive",
+            "check (min_notice_hours >= 0 and horizon_days >= 0 and late_cancel_hours >= 0)",
+            "Notice, horizon and late-cancel window cannot be negative.",
+        ),
+    ]
+
+    @api.constrains("room_required", "room_tag_ids")
+    def _check_room_tags(self):
+        for service in self:
+            if service.room_tag_ids and not service.room_required:
+                raise ValidationError(
+                    self.env._("Service %s lists room features but does not require a room.", service.name)
+                )

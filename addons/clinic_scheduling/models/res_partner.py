@@ -1,0 +1,66 @@
+from odoo import fields, models
+
+from .clinic_appointment import ACTIVE_STATES
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    clinic_client = fields.Boolean(
+        string="Clinic Client", index=True, help="Has been booked at the clinic at least once."
+    )
+    birthdate = fields.Date(string="Date of Birth")
+    clinic_alert = fields.Text(
+        string="Client Alert", help="Shown to staff whenever this client is booked or their appointment opened."
+    )
+    clinic_appointment_ids = fields.One2many("clinic.appointment", "partner_id", string="Appointment History")
+    clinic_case_ids = fields.One2many("clinic.case", "partner_id", string="Case Files")
+    clinic_appointment_count = fields.Integer(string="Appointments", compute="_compute_clinic_stats")
+    clinic_no_show_count = fields.Integer(string="No-Shows", compute="_compute_clinic_stats")
+    clinic_late_cancel_count = fields.Integer(string="Late Cancellations", compute="_compute_clinic_stats")
+    clinic_no_show_rate = fields.Float(
+        string="No-Show Rate", compute="_compute_clinic_stats",
+        help="No-shows among the client's past appointments that were due to happen (done or no-show).",
+    )
+    clinic_last_visit = fields.Datetime(string="Last Visit", compute="_compute_clinic_stats")
+    clinic_next_appointment = fields.Datetime(string="Next Appointment", compute="_compute_clinic_stats")
+
+    def _compute_clinic_stats(self):
+        Appointment = self.env["clinic.appointment"]
+        now = fields.Datetime.now()
+        by_state = Appointment._read_group(
+            [("partner_id", "in", self.ids)], ["partner_id", "state", "late_cancel"], ["__count"]
+        )
+        last_visits = dict(Appointment._read_group(
+            [("partner_id", "in", self.ids), ("state", "=", "done")], ["partner_id"], ["start:max"]
+        ))
+        next_visits = dict(Appointment._read_group(
+            [("partner_id", "in", self.ids), ("state", "in", ACTIVE_STATES), ("start", ">=", now)],
+            ["partner_id"], ["start:min"],
+        ))
+        stats = {partner: {"total": 0, "no_show": 0, "late": 0, "done": 0} for partner in self}
+        for partner, state, late_cancel, count in by_state:
+            row = stats.setdefault(partner, {"total": 0, "no_show": 0, "late": 0, "done": 0})
+            row["total"] += count
+            if state == "no_show":
+                row["no_show"] += count
+            elif state == "done":
+                row["done"] += count
+            if late_cancel:
+                row["late"] += count
+        for partner in self:
+            row = stats[partner]
+            due = row["done"] + row["no_show"]
+            partner.clinic_appointment_count = row["total"]
+            partner.clinic_no_show_count = row["no_show"]
+            partner.clinic_late_cancel_count = row["late"]
+            partner.clinic_no_show_rate = row["no_show"] / due if due else 0.0
+            partner.clinic_last_visit = last_visits.get(partner, False)
+            partner.clinic_next_appointment = next_visits.get(partner, False)
+
+    def action_view_clinic_appointments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_scheduling.clinic_appointment_action")
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id, "search_default_upcoming": 0}
+        return action

@@ -1,0 +1,3 @@
+from . import test_appointment
+from . import test_lifecycle
+from . import test_security

@@ -1,0 +1,91 @@
+from contextlib import contextmanager
+from datetime import datetime
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+
+class ClinicCase(TransactionCase):
+    """A small clinic: one location in Toronto time, two rooms, three services, three providers."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False, mail_notrack=False))
+        cls.company = cls.env.company
+        cls.tz = "America/Toronto"
+        cls.frontdesk = new_test_user(cls.env, "t_frontdesk", groups="clinic_scheduling.group_clinic_frontdesk")
+        cls.provider_user = new_test_user(cls.env, "t_provider", groups="clinic_scheduling.group_clinic_provider")
+        cls.manager = new_test_user(cls.env, "t_manager", groups="clinic_scheduling.group_clinic_manager")
+        cls.calendar = cls.env["resource.calendar"].create({
+            "name": "Weekdays 9-17",
+            "tz": cls.tz,
+            "attendance_ids": [
+                Command.create({"name": str(day), "dayofweek": str(day), "hour_from": 9, "hour_to": 17})
+                for day in range(5)
+            ],
+        })
+        cls.location = cls.env["clinic.location"].create({"name": "Main", "tz": cls.tz})
+        cls.other_location = cls.env["clinic.location"].create({"name": "Annex", "tz": cls.tz})
+        cls.table = cls.env["clinic.room.tag"].create({"name": "Table (test)"})
+        cls.room_1 = cls.env["clinic.room"].create({"name": "Room 1", "location_id": cls.location.id, "tag_ids": [Command.set(cls.table.ids)]})
+        cls.room_2 = cls.env["clinic.room"].create({"name": "Room 2", "location_id": cls.location.id, "tag_ids": [Command.set(cls.table.ids)]})
+        cls.annex_room = cls.env["clinic.room"].create({"name": "Annex Room", "location_id": cls.other_location.id})
+        cls.physio = cls.env["clinic.service"].create({
+            "name": "Physio follow-up", "duration": 30, "buffer_after": 10,
+            "room_required": True, "room_tag_ids": [Command.set(cls.table.ids)], "late_cancel_hours": 24,
+        })
+        cls.massage = cls.env["clinic.service"].create({
+            "name": "Massage 60", "duration": 60, "buffer_before": 5, "buffer_after": 10, "room_required": True,
+        })
+        cls.talk = cls.env["clinic.service"].create({"name": "Counselling", "duration": 50})
+        cls.annex_only = cls.env["clinic.service"].create({
+            "name": "Hydrotherapy", "duration": 45, "location_ids": [Command.set(cls.other_location.ids)],
+        })
+        provider_vals = {
+            "resource_calendar_id": cls.calendar.id, "tz": cls.tz,
+            "location_ids": [Command.set((cls.location | cls.other_location).ids)],
+        }
+        cls.alice = cls.env["clinic.provider"].create(dict(
+            provider_vals, name="Alice Physio", user_id=cls.provider_user.id,
+            service_ids=[Command.set((cls.physio | cls.massage | cls.annex_only).ids)],
+        ))
+        cls.bob = cls.env["clinic.provider"].create(dict(
+            provider_vals, name="Bob Massage", service_ids=[Command.set((cls.physio | cls.massage).ids)],
+        ))
+        cls.carol = cls.env["clinic.provider"].create(dict(
+            provider_vals, name="Carol Counsellor", service_ids=[Command.set(cls.talk.ids)],
+            location_ids=[Command.set(cls.location.ids)],
+        ))
+        cls.client = cls.env["res.partner"].create({"name": "Jane Client", "email": "jane@example.com"})
+        cls.client_2 = cls.env["res.partner"].create({"name": "John Client"})
+        cls.reason_client = cls.env.ref("clinic_scheduling.cancel_reason_client_request")
+        cls.reason_clinic = cls.env.ref("clinic_scheduling.cancel_reason_provider_unavailable")
+
+    def book(self, start, provider=None, service=None, room=None, partner=None, **values):
+        """Book at a naive UTC datetime (or 'YYYY-MM-DD HH:MM' string)."""
+        if isinstance(start, str):
+            start = datetime.strptime(start, "%Y-%m-%d %H:%M")
+        service = service or self.physio
+        if room is None and service.room_required:
+            room = self.room_1
+        return self.env["clinic.appointment"].create(dict(
+            values,
+            partner_id=(partner or self.client).id,
+            service_id=service.id,
+            provider_id=(provider or self.alice).id,
+            location_id=values.get("location_id", self.location.id),
+            room_id=room.id if room else False,
+            start=start,
+        ))
+
+    @contextmanager
+    def assertRefused(self, exception, pattern):
+        """assertRaises (which rolls back what the failed call wrote) plus a check of the message."""
+        with self.assertRaises(exception) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), pattern)
+
+    def flush_tracking(self):
+        self.env.flush_all()
+        self.env.cr.precommit.run()

@@ -1,0 +1,63 @@
+from datetime import datetime
+
+from odoo.exceptions import AccessError
+from odoo.tests import freeze_time, new_test_user, tagged
+
+from .common import ClinicCase
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-02 12:00:00")
+class TestAccess(ClinicCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.mine = cls.book(cls, "2026-03-03 14:00")
+        cls.bobs = cls.book(cls, "2026-03-03 14:00", provider=cls.bob, room=cls.room_2, partner=cls.client_2)
+
+    def test_front_desk_books_and_moves_but_does_not_configure(self):
+        Appointment = self.env["clinic.appointment"].with_user(self.frontdesk)
+        booked = Appointment.create({
+            "partner_id": self.client.id, "service_id": self.talk.id, "provider_id": self.carol.id,
+            "location_id": self.location.id, "start": datetime(2026, 3, 4, 15, 0),
+        })
+        booked.write({"start": datetime(2026, 3, 4, 16, 0)})
+        self.bobs.with_user(self.frontdesk).write({"notes": "Parking at the back"})
+        with self.assertRaises(AccessError):
+            self.env["clinic.service"].with_user(self.frontdesk).create({"name": "Sneaky", "duration": 10})
+        with self.assertRaises(AccessError):
+            self.location.with_user(self.frontdesk).write({"tz": "UTC"})
+        with self.assertRaises(AccessError):
+            self.alice.with_user(self.frontdesk).write({"online_bookable": False})
+
+    def test_provider_reads_the_schedule_but_changes_only_their_own(self):
+        as_provider = self.env["clinic.appointment"].with_user(self.provider_user)
+        self.assertEqual(as_provider.search([("id", "in", (self.mine | self.bobs).ids)]), self.mine | self.bobs)
+        self.mine.with_user(self.provider_user).write({"notes": "Bring shorts"})
+        with self.assertRaises(AccessError):
+            self.bobs.with_user(self.provider_user).write({"notes": "Not mine"})
+        with self.assertRaises(AccessError):
+            as_provider.create({
+                "partner_id": self.client.id, "service_id": self.talk.id, "provider_id": self.carol.id,
+                "location_id": self.location.id, "start": datetime(2026, 3, 4, 15, 0),
+            })
+
+    def test_internal_user_without_clinic_role_sees_no_appointment(self):
+        plain = new_test_user(self.env, "t_plain", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self.env["clinic.appointment"].with_user(plain).search([])
+        with self.assertRaises(AccessError):
+            self.mine.with_user(plain).read(["start"])
+
+    def test_other_company_sees_nothing(self):
+        other_company = self.env["res.company"].create({"name": "Other Clinic Inc."})
+        outsider = new_test_user(
+            self.env, "t_outsider", groups="clinic_scheduling.group_clinic_manager",
+            company_id=other_company.id, company_ids=[(6, 0, other_company.ids)],
+        )
+        as_outsider = self.env["clinic.appointment"].with_user(outsider)
+        self.assertFalse(as_outsider.search([]))
+        self.assertFalse(self.env["clinic.location"].with_user(outsider).search([("id", "=", self.location.id)]))
+        with self.assertRaises(AccessError):
+            self.mine.with_user(outsider).read(["start"])
