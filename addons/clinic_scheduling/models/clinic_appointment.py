@@ -392,20 +392,27 @@ class ClinicAppointment(models.Model):
             raise UserError(self.env._("%s has not started yet: it cannot be a no-show.", early[0].name))
         return self._set_state({"booked", "confirmed"}, "no_show")
 
-    def action_cancel(self, reason=None, note=None):
-        """Cancel with a reason (a clinic.cancel.reason record or id). A cancellation that is not the
-        clinic's doing and falls inside the service's late-cancel window is flagged late."""
+    def action_cancel(self, reason=None, note=None, when=None):
+        """Cancel with a reason (a clinic.cancel.reason record or id).
+
+        ``when`` is the moment the client cancelled when it was earlier than now (a voicemail left
+        overnight); it defaults to now. A cancellation that is not the clinic's doing and came
+        inside the service's late-cancel window is flagged late.
+        """
         if isinstance(reason, int):
             reason = self.env["clinic.cancel.reason"].browse(reason)
         if not reason:
             raise UserError(self.env._("Give a reason to cancel an appointment."))
         now = fields.Datetime.now()
+        when = when or now
+        if when > now:
+            raise UserError(self.env._("A cancellation cannot be recorded in the future."))
         for appointment in self:
             window = timedelta(hours=appointment.service_id.late_cancel_hours)
-            late = not reason.by_clinic and appointment.start - now < window
+            late = not reason.by_clinic and appointment.start - when < window
             appointment._set_state(
                 {"booked", "confirmed"}, "cancelled",
-                cancel_reason_id=reason.id, cancel_note=note or False, cancelled_at=now, late_cancel=late,
+                cancel_reason_id=reason.id, cancel_note=note or False, cancelled_at=when, late_cancel=late,
             )
         return True
 

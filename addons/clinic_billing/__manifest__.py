@@ -1,0 +1,20 @@
+{
+    "name": "Clinic Billing",
+    "summary": "Insurance coverage of clinic clients, billable services, invoices in Odoo accounting",
+    "version": "18.0.1.0.0",
+    "category": "Services/Clinic",
+    "author": "Clinic Suite contributors",
+    "website": "https://github.com/clinic-suite/clinic-suite",
+    "license": "LGPL-3",
+    "depends": ["clinic_scheduling", "account"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/clinic_billing_rules.xml",
+        "views/clinic_coverage_views.xml",
+        "views/clinic_service_views.xml",
+        "views/res_partner_views.xml",
+        "views/clinic_billing_menus.xml",
+    ],
+    "demo": ["demo/clinic_billing_demo.xml"],
+    "installable": True,
+}

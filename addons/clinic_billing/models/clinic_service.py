@@ -1,0 +1,11 @@
+from odoo import fields, models
+
+
+class ClinicService(models.Model):
+    _inherit = "clinic.service"
+
+    product_id = fields.Many2one(
+        "product.product", string="Invoiced As", domain="[('type', '=', 'service')]",
+        help="The product on the invoice line of this service; its price and taxes apply.",
+    )
+    list_price = fields.Float(related="product_id.lst_price", string="Price")

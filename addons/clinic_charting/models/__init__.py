@@ -1,0 +1,3 @@
+from . import clinic_note_template
+from . import clinic_note
+from . import clinic_appointment

@@ -1,0 +1,111 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+SOAP_FIELDS = ("subjective", "objective", "assessment", "plan")
+
+
+class ClinicNote(models.Model):
+    _name = "clinic.note"
+    _description = "Chart Note"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+
+    appointment_id = fields.Many2one("clinic.appointment", index="btree_not_null", tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Client", required=True, index=True,
+        compute="_compute_from_appointment", store=True, readonly=False, precompute=True,
+    )
+    provider_id = fields.Many2one(
+        "clinic.provider", required=True, index=True,
+        compute="_compute_from_appointment", store=True, readonly=False, precompute=True,
+    )
+    case_id = fields.Many2one(
+        "clinic.case", string="Case File", index="btree_not_null",
+        compute="_compute_from_appointment", store=True, readonly=False, precompute=True,
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    date = fields.Datetime(
+        required=True, compute="_compute_from_appointment", store=True, readonly=False, precompute=True,
+    )
+    template_id = fields.Many2one("clinic.note.template", string="Template")
+    subjective = fields.Html(compute="_compute_from_template", store=True, readonly=False, sanitize=True)
+    objective = fields.Html(compute="_compute_from_template", store=True, readonly=False, sanitize=True)
+    assessment = fields.Html(compute="_compute_from_template", store=True, readonly=False, sanitize=True)
+    plan = fields.Html(compute="_compute_from_template", store=True, readonly=False, sanitize=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("signed", "Signed")], default="draft", required=True, readonly=True, tracking=True,
+    )
+    signed_by_id = fields.Many2one("res.users", readonly=True)
+    signed_at = fields.Datetime(readonly=True)
+    addendum_ids = fields.One2many("clinic.note.addendum", "note_id", string="Addenda")
+
+    @api.depends("appointment_id")
+    def _compute_from_appointment(self):
+        for note in self:
+            appointment = note.appointment_id
+            if appointment:
+                note.partner_id = appointment.partner_id
+                note.provider_id = appointment.provider_id
+                note.case_id = appointment.case_id
+                note.date = appointment.start
+            elif not note.date:
+                note.date = fields.Datetime.now()
+
+    @api.depends("template_id")
+    def _compute_from_template(self):
+        for note in self:
+            for name in SOAP_FIELDS:
+                note[name] = note[name] or note.template_id[name]
+
+    @api.depends("partner_id", "date")
+    def _compute_display_name(self):
+        for note in self:
+            day = fields.Date.to_string(note.date.date()) if note.date else ""
+            note.display_name = self.env._("Note %(client)s %(day)s", client=note.partner_id.name or "", day=day)
+
+    def write(self, vals):
+        locked = set(vals) - {"message_main_attachment_id"}
+        if locked and any(note.state == "signed" for note in self) and not self.env.context.get("clinic_note_sign"):
+            raise UserError(self.env._("A signed note is locked: add an addendum instead of editing it."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_signed(self):
+        if any(note.state == "signed" for note in self):
+            raise UserError(self.env._("A signed note is part of the clinical record and cannot be deleted."))
+
+    def action_sign(self):
+        for note in self:
+            if note.state != "draft":
+                raise UserError(self.env._("This note is already signed."))
+            if not any(note[name] and note[name] != note.template_id[name] for name in SOAP_FIELDS):
+                raise UserError(self.env._("The note is empty: write something before signing it."))
+        self.with_context(clinic_note_sign=True).write({
+            "state": "signed", "signed_by_id": self.env.uid, "signed_at": fields.Datetime.now(),
+        })
+        return True
+
+
+class ClinicNoteAddendum(models.Model):
+    _name = "clinic.note.addendum"
+    _description = "Chart Note Addendum"
+    _order = "create_date, id"
+
+    note_id = fields.Many2one("clinic.note", required=True, index=True, ondelete="restrict")
+    body = fields.Html(required=True, sanitize=True)
+    author_id = fields.Many2one("res.users", required=True, readonly=True, default=lambda self: self.env.user)
+    company_id = fields.Many2one(related="note_id.company_id", store=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        addenda = super().create(vals_list)
+        if any(addendum.note_id.state != "signed" for addendum in addenda):
+            raise UserError(self.env._("Edit a draft note directly; addenda are for signed notes."))
+        return addenda
+
+    def write(self, vals):
+        raise UserError(self.env._("An addendum cannot be changed: add another one."))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("An addendum is part of the clinical record and cannot be deleted."))

@@ -1,0 +1,22 @@
+{
+    "name": "Clinic Client Portal",
+    "summary": "Clients see their upcoming and past clinic appointments on the website portal",
+    "version": "18.0.1.0.0",
+    "category": "Services/Clinic",
+    "author": "Clinic Suite contributors",
+    "website": "https://github.com/clinic-suite/clinic-suite",
+    "license": "LGPL-3",
+    "depends": ["clinic_scheduling", "clinic_billing", "clinic_charting", "website", "portal"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/clinic_portal_rules.xml",
+        "views/clinic_portal_templates.xml",
+    ],
+    "demo": ["demo/clinic_portal_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "clinic_portal/static/tests/tours/*.js",
+        ],
+    },
+    "installable": True,
+}

@@ -1,0 +1,88 @@
+from datetime import datetime, timedelta
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestClinicPortal(HttpCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.client_user = new_test_user(cls.env, "t_portal_a", password="t_portal_a_pw", groups="base.group_portal",
+                                        name="Alex Portal")
+        cls.other_user = new_test_user(cls.env, "t_portal_b", password="t_portal_b_pw", groups="base.group_portal",
+                                       name="Blair Portal")
+        location = cls.env["clinic.location"].create({"name": "Tour Clinic", "tz": "America/Toronto"})
+        service = cls.env["clinic.service"].create({"name": "Tour Physio", "duration": 30})
+        other_service = cls.env["clinic.service"].create({"name": "Secret Massage", "duration": 60})
+        provider = cls.env["clinic.provider"].create({
+            "name": "Tour Provider", "service_ids": [Command.set((service | other_service).ids)],
+        })
+        start = fields.Datetime.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+        Appointment = cls.env["clinic.appointment"]
+        cls.mine = Appointment.create({
+            "partner_id": cls.client_user.partner_id.id, "service_id": service.id, "provider_id": provider.id,
+            "location_id": location.id, "start": start,
+        })
+        cls.theirs = Appointment.create({
+            "partner_id": cls.other_user.partner_id.id, "service_id": other_service.id, "provider_id": provider.id,
+            "location_id": location.id, "start": start + timedelta(hours=2),
+        })
+        cls.mine_past = Appointment.create({
+            "partner_id": cls.client_user.partner_id.id, "service_id": service.id, "provider_id": provider.id,
+            "location_id": location.id, "start": datetime(2025, 5, 5, 14, 0),
+        })
+
+    def test_anonymous_is_sent_to_login(self):
+        response = self.url_open("/my/appointments", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("/web/login", response.headers["Location"])
+        response = self.url_open(f"/my/appointments/{self.mine.id}", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertNotIn("Tour Physio", response.text)
+
+    def test_client_lists_only_their_own(self):
+        self.authenticate("t_portal_a", "t_portal_a_pw")
+        upcoming = self.url_open("/my/appointments")
+        self.assertEqual(upcoming.status_code, 200)
+        self.assertIn(self.mine.get_portal_url(), upcoming.text)
+        self.assertNotIn("Secret Massage", upcoming.text)
+        self.assertNotIn(self.mine_past.get_portal_url(), upcoming.text, "past visits are under the Past filter")
+        past = self.url_open("/my/appointments?filterby=past")
+        self.assertIn(self.mine_past.get_portal_url(), past.text)
+        self.assertNotIn("Secret Massage", past.text)
+
+    def test_client_opens_their_appointment_but_not_another_clients(self):
+        self.authenticate("t_portal_a", "t_portal_a_pw")
+        mine = self.url_open(self.mine.get_portal_url())
+        self.assertEqual(mine.status_code, 200)
+        self.assertIn("Tour Provider", mine.text)
+        self.assertIn(self.mine.name, mine.text)
+        theirs = self.url_open(f"/my/appointments/{self.theirs.id}", allow_redirects=False)
+        self.assertEqual(theirs.status_code, 303)
+        self.assertTrue(theirs.headers["Location"].endswith("/my"))
+        self.assertNotIn("Secret Massage", theirs.text)
+        missing = self.url_open("/my/appointments/999999999", allow_redirects=False)
+        self.assertEqual(missing.status_code, 303)
+
+    def test_access_token(self):
+        self.mine._portal_ensure_token()
+        good = self.url_open(f"/my/appointments/{self.mine.id}?access_token={self.mine.access_token}")
+        self.assertEqual(good.status_code, 200)
+        self.assertIn("Tour Physio", good.text)
+        bad = self.url_open(f"/my/appointments/{self.mine.id}?access_token=not-the-token", allow_redirects=False)
+        self.assertEqual(bad.status_code, 303)
+        # A token opens its own appointment only.
+        other = self.url_open(
+            f"/my/appointments/{self.theirs.id}?access_token={self.mine.access_token}", allow_redirects=False
+        )
+        self.assertEqual(other.status_code, 303)
+        # Another client holding the link of an appointment that is not theirs gets nothing either.
+        self.authenticate("t_portal_b", "t_portal_b_pw")
+        response = self.url_open(f"/my/appointments/{self.mine.id}?access_token=wrong", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+
+    def test_portal_tour(self):
+        self.start_tour("/my", "clinic_portal_my_appointments", login="t_portal_a")

@@ -1,0 +1,544 @@
+#!/usr/bin/env python3
+"""Bootstrap, demo, test, lint and bench commands behind the Makefile.
+
+Runs first with any Python 3.11+ (standard library only): checks the Odoo source tree, builds
+``.venv`` from ``requirements.txt`` when it changed, then re-executes itself inside ``.venv``.
+"""
+import argparse
+import glob
+import hashlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+RUN = ROOT / ".run"
+ADDONS = ["clinic_scheduling", "clinic_billing", "clinic_charting", "clinic_portal"]
+ODOO_PATH = Path(os.environ.get("ODOO_PATH") or "/opt/odoo18").resolve()
+DEMO_LOGINS = [
+    ("admin", "admin", "administrator, clinic manager"),
+    ("manager", "manager", "clinic manager (Sam Ortiz)"),
+    ("frontdesk", "frontdesk", "front desk (Fiona Desk)"),
+    ("provider", "provider", "provider (Maya Chen, physiotherapist)"),
+    ("portal", "portal", "portal client (Joel Willis)"),
+]
+DB_COMMENT = "clinic-suite demo"
+
+
+def say(message):
+    print(f"==> {message}", flush=True)
+
+
+def die(message, code=2):
+    print(f"\nerror: {message}\n", file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+# ----------------------------------------------------------------------------------------------
+# Bootstrap (runs with the system Python)
+# ----------------------------------------------------------------------------------------------
+def check_python():
+    if sys.version_info < (3, 11):
+        die(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}): set PYTHON=python3.11.")
+
+
+def check_odoo():
+    odoo_bin = ODOO_PATH / "odoo-bin"
+    release = ODOO_PATH / "odoo" / "release.py"
+    if not odoo_bin.is_file() or not release.is_file():
+        die(
+            f"No Odoo source tree at ODOO_PATH={ODOO_PATH} (expected {odoo_bin}).\n"
+            "Install the Odoo 18.0 Community source there (the folder that holds odoo-bin and odoo/),\n"
+            "or point ODOO_PATH at yours: make demo ODOO_PATH=/path/to/odoo. See README.md, 'Odoo source'."
+        )
+    match = re.search(r"^version_info\s*=\s*\((\d+),\s*(\d+)", release.read_text(), re.M)
+    version = f"{match.group(1)}.{match.group(2)}" if match else "unknown"
+    if version != "18.0":
+        die(f"The Odoo at {ODOO_PATH} is version {version}; the clinic suite needs Odoo 18.0 Community.")
+
+
+def requirements_digest():
+    return hashlib.sha256((ROOT / "requirements.txt").read_bytes()).hexdigest()
+
+
+def ensure_venv():
+    stamp = VENV / ".requirements.sha256"
+    python = VENV / "bin" / "python"
+    if python.exists() and stamp.exists() and stamp.read_text().strip() == requirements_digest():
+        return
+    if not python.exists():
+        say(f"Creating {VENV.relative_to(ROOT)} with {sys.executable}")
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    say("Installing requirements.txt into .venv (first run, or requirements changed)")
+    pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    if subprocess.run(pip + ["-r", str(ROOT / "requirements.txt")]).returncode:
+        die("pip could not install requirements.txt (see above). Nothing was changed in the database.")
+    stamp.write_text(requirements_digest())
+
+
+def reexec_in_venv():
+    if os.environ.get("CLINIC_IN_VENV") == "1":
+        return
+    env = dict(os.environ, CLINIC_IN_VENV="1", ODOO_PATH=str(ODOO_PATH))
+    python = str(VENV / "bin" / "python")
+    os.execve(python, [python, __file__, *sys.argv[1:]], env)
+
+
+# ----------------------------------------------------------------------------------------------
+# PostgreSQL
+# ----------------------------------------------------------------------------------------------
+def pg_connect(dbname="postgres"):
+    import psycopg2  # noqa: PLC0415 - only inside .venv
+
+    return psycopg2.connect(dbname=dbname, connect_timeout=5)
+
+
+def pg_answers():
+    try:
+        pg_connect().close()
+        return True
+    except Exception as exc:  # noqa: BLE001 - any failure means "no usable server"
+        return str(exc).strip()
+
+
+def find_pg_binaries():
+    for name in ("initdb", "pg_ctl"):
+        if not shutil.which(name):
+            break
+    else:
+        return Path(shutil.which("initdb")).parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    return Path(candidates[-1]).parent if candidates else None
+
+
+def ensure_postgres():
+    """Use the PostgreSQL server that answers (PGHOST/PGPORT or the local socket); otherwise start a
+    private cluster under .run/ on a unix socket."""
+    if os.environ.get("CLINIC_PRIVATE_PG") != "1":
+        answer = pg_answers()
+        if answer is True:
+            return
+        say(f"No PostgreSQL server answers ({answer.splitlines()[0]}); using a private cluster under .run/")
+    bindir = find_pg_binaries()
+    if not bindir:
+        die(
+            "No PostgreSQL server answers and no PostgreSQL server binaries (initdb, pg_ctl) were found.\n"
+            "Install PostgreSQL (Debian: apt-get install postgresql), or point PGHOST/PGPORT at a running server."
+        )
+    datadir, sockdir = RUN / "pgdata", RUN / "pgsock"
+    RUN.mkdir(exist_ok=True)
+    sockdir.mkdir(exist_ok=True)
+    runas = []
+    role = os.environ.get("USER") or "postgres"
+    if os.geteuid() == 0:
+        # PostgreSQL refuses to run as root: run the private cluster as the 'postgres' system user,
+        # with a superuser role named after the caller so that libpq's default user works.
+        if not shutil.which("runuser"):
+            die("Running as root without 'runuser': cannot start a private PostgreSQL cluster.")
+        runas = ["runuser", "-u", "postgres", "--"]
+        role = "root"
+        datadir.mkdir(exist_ok=True)
+        shutil.chown(datadir, "postgres")
+        shutil.chown(sockdir, "postgres")
+        os.chmod(RUN, 0o755)
+    if not (datadir / "PG_VERSION").exists():
+        say(f"Initialising a private PostgreSQL cluster in {datadir.relative_to(ROOT)}")
+        subprocess.run(runas + [str(bindir / "initdb"), "-D", str(datadir), "-A", "trust", "-U", role,
+                                "--no-sync"], check=True, stdout=subprocess.DEVNULL)
+    os.environ["PGHOST"] = str(sockdir)
+    os.environ["PGPORT"] = os.environ.get("CLINIC_PG_PORT", "5432")
+    if pg_answers() is not True:
+        logfile = RUN / "postgresql.log"
+        if runas:
+            logfile.touch()
+            shutil.chown(logfile, "postgres")
+        options = f"-k {sockdir} -c listen_addresses='' -p {os.environ['PGPORT']}"
+        result = subprocess.run(runas + [str(bindir / "pg_ctl"), "-D", str(datadir), "-o", options,
+                                         "-l", str(logfile), "-w", "start"], stdout=subprocess.DEVNULL)
+        if result.returncode or pg_answers() is not True:
+            die(f"The private PostgreSQL cluster did not start: see {logfile}.")
+    say(f"PostgreSQL: private cluster on {sockdir}")
+
+
+def database_exists(name):
+    with pg_connect() as conn, conn.cursor() as cr:
+        cr.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name])
+        row = cr.fetchone()
+    conn.close()
+    return (True, row[0] or "") if row else (False, "")
+
+
+def drop_database(name):
+    conn = pg_connect()
+    conn.autocommit = True
+    with conn.cursor() as cr:
+        cr.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
+        cr.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    conn.close()
+    filestore = Path(os.path.expanduser("~/.local/share/Odoo/filestore")) / name
+    shutil.rmtree(filestore, ignore_errors=True)
+
+
+def create_database(name, comment):
+    conn = pg_connect()
+    conn.autocommit = True
+    with conn.cursor() as cr:
+        cr.execute(f"CREATE DATABASE \"{name}\" ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0")
+        cr.execute(f'COMMENT ON DATABASE "{name}" IS %s', [comment])
+    conn.close()
+
+
+def comment_database(name, comment):
+    conn = pg_connect()
+    conn.autocommit = True
+    with conn.cursor() as cr:
+        cr.execute(f'COMMENT ON DATABASE "{name}" IS %s', [comment])
+    conn.close()
+
+
+# ----------------------------------------------------------------------------------------------
+# Odoo
+# ----------------------------------------------------------------------------------------------
+def odoo_command(db, *args):
+    return [
+        str(VENV / "bin" / "python"), str(ODOO_PATH / "odoo-bin"),
+        "-c", str(ROOT / "odoo.conf"),
+        f"--addons-path={ODOO_PATH / 'odoo' / 'addons'},{ROOT / 'addons'}",
+        "-d", db, f"--db-filter=^{re.escape(db)}$",
+        *args,
+    ]
+
+
+def addons_digest():
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "addons").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def port_in_use(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def free_port(start):
+    port = start
+    while port_in_use(port):
+        port += 1
+    return port
+
+
+def wait_http(url, timeout=90):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - localhost only
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
+def pidfile(port):
+    return RUN / f"odoo-{port}.pid"
+
+
+def running_pid(port):
+    path = pidfile(port)
+    if not path.exists():
+        return None
+    try:
+        pid = int(path.read_text().strip())
+        os.kill(pid, 0)
+        return pid
+    except (ValueError, ProcessLookupError, PermissionError):
+        path.unlink(missing_ok=True)
+        return None
+
+
+def print_logins(db, port):
+    print(f"\n  Clinic demo ({db}) at http://localhost:{port}\n")
+    for login, password, who in DEMO_LOGINS:
+        print(f"    {login:<10} / {password:<10}  {who}")
+    print(f"\n  Website and client portal: http://localhost:{port}/my/appointments\n", flush=True)
+
+
+def build_demo(db, size):
+    exists, comment = database_exists(db)
+    digest = addons_digest()
+    ready = f"{DEMO_COMMENT} ready {digest} size={size}"
+    if exists and comment == ready:
+        say(f"{db} is up to date")
+        return
+    if exists and not comment.startswith(DEMO_COMMENT):
+        die(f"A database named {db} exists but was not made by 'make demo'. Drop it or use DB=another_name.")
+    if exists and comment.startswith(f"{DEMO_COMMENT} ready"):
+        say(f"Updating the clinic addons in {db} (code changed since it was built)")
+        result = subprocess.run(odoo_command(db, "-u", ",".join(ADDONS), "--stop-after-init", "--no-http",
+                                             "--log-level=warn"))
+        if result.returncode:
+            die(f"Updating {db} failed (see above). Fix the error and run 'make demo' again.")
+        if f"size={size}" not in comment:
+            generate_volume(db, size)
+        comment_database(db, ready)
+        return
+    if exists:
+        say(f"{db} was left half-created by an interrupted run: dropping it and building it again")
+        drop_database(db)
+    say(f"Creating {db} with the four clinic addons and their demo data (a few minutes)")
+    create_database(db, f"{DEMO_COMMENT} building")
+    result = subprocess.run(odoo_command(db, "-i", ",".join(ADDONS), "--stop-after-init", "--no-http",
+                                         "--log-level=warn"))
+    if result.returncode:
+        die(f"Installing the addons into {db} failed (see above). 'make demo' will start over next time.")
+    generate_volume(db, size)
+    comment_database(db, ready)
+
+
+def generate_volume(db, size):
+    say(f"Generating clinic volume ({size})")
+    command = [str(VENV / "bin" / "python"), str(ROOT / "scripts" / "generate_volume.py"), "--database", db,
+               "--size", size]
+    if subprocess.run(command).returncode:
+        die("The volume generator failed (see above). 'make demo' will start over next time.")
+
+
+def cmd_demo(args):
+    port = args.port
+    pid = running_pid(port)
+    if pid:
+        say(f"Odoo is already serving on port {port} (pid {pid}): stopping it to update the database")
+        stop_server(port)
+    elif port_in_use(port):
+        die(f"Port {port} is taken by another program. Stop it, or serve the demo elsewhere: make demo PORT=8070")
+    build_demo(args.db, args.size)
+    command = odoo_command(args.db, f"--http-port={port}", "--workers=0")
+    if args.detach:
+        RUN.mkdir(exist_ok=True)
+        log = open(RUN / f"odoo-{port}.log", "ab")  # noqa: SIM115 - handed to the child
+        proc = subprocess.Popen(command + ["--logfile", str(RUN / f"odoo-{port}.log")], stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        pidfile(port).write_text(str(proc.pid))
+        if not wait_http(f"http://localhost:{port}/web/login"):
+            die(f"Odoo did not answer on port {port}: see {RUN / f'odoo-{port}.log'}")
+        print_logins(args.db, port)
+        print(f"  Running in the background (pid {proc.pid}); stop it with: make stop PORT={port}\n")
+        return 0
+    print_logins(args.db, port)
+    print("  Press Ctrl+C to stop.\n", flush=True)
+    os.execv(command[0], command)
+
+
+def stop_server(port):
+    pid = running_pid(port)
+    if not pid:
+        return False
+    os.killpg(pid, signal.SIGTERM)
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    pidfile(port).unlink(missing_ok=True)
+    return True
+
+
+def cmd_stop(args):
+    say(f"Stopped the Odoo on port {args.port}" if stop_server(args.port) else f"Nothing of ours on port {args.port}")
+    return 0
+
+
+# ----------------------------------------------------------------------------------------------
+# Tests
+# ----------------------------------------------------------------------------------------------
+RESULT_RE = re.compile(r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests")
+SKIP_RE = re.compile(r" INFO \S+ (odoo\.addons\.\S+): skipped (.*)$")
+FAIL_RE = re.compile(r" (?:ERROR|CRITICAL) \S+ (\S+): (?:FAIL|ERROR): (.*)$")
+
+
+def find_chromium():
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        if shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+def run_odoo_tests(name, db, install, tags, port):
+    drop_database(db)
+    create_database(db, "clinic-suite test (throw-away)")
+    log = RUN / f"test-{name}.log"
+    command = odoo_command(db, "-i", ",".join(install), f"--test-tags={tags}", "--stop-after-init",
+                           f"--http-port={port}", "--workers=0", "--max-cron-threads=0", f"--logfile={log}",
+                           "--log-level=info")
+    log.unlink(missing_ok=True)
+    started = time.time()
+    returncode = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT).returncode
+    text = log.read_text(errors="replace") if log.exists() else ""
+    failed = errors = total = 0
+    for match in RESULT_RE.finditer(text):
+        failed, errors, total = map(int, match.groups())
+    skipped = [f"{m.group(1)}: {m.group(2)}" for m in map(SKIP_RE.search, text.splitlines()) if m]
+    problems = [m.group(0).strip() for m in map(FAIL_RE.search, text.splitlines()) if m]
+    bad = failed + errors + len(skipped)
+    if not RESULT_RE.search(text):
+        bad += 1
+        problems.append(f"no test result line: the install of {', '.join(install)} failed (exit {returncode})")
+    elif returncode and not bad:
+        bad += 1
+        problems.append(f"odoo-bin exited with {returncode}")
+    passed = total - failed - errors - len(skipped)
+    status = "ok" if not bad else "FAILED"
+    say(f"{name}: {passed} passed, {bad} failed ({total} run, {len(skipped)} skipped) "
+        f"in {time.time() - started:.0f}s [{status}] log: {log.relative_to(ROOT)}")
+    for line in problems + [f"skipped (counts as a failure): {s}" for s in skipped]:
+        print(f"     {line}")
+    if bad:
+        show_failures(text)
+    return passed, bad
+
+
+def show_failures(text):
+    lines = text.splitlines()
+    shown = 0
+    for index, line in enumerate(lines):
+        if (" ERROR " in line or " CRITICAL " in line) and shown < 12:
+            shown += 1
+            block = [line]
+            for follow in lines[index + 1: index + 40]:
+                if re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", follow):
+                    break
+                block.append(follow)
+            print("\n".join("       | " + b for b in block))
+
+
+PYTEST_RE = re.compile(r"(\d+) (passed|failed|errors?|skipped)")
+
+
+def run_suite_tests(db):
+    started = time.time()
+    log = RUN / "test-suite.log"
+    command = [str(VENV / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider",
+               f"--odoo-config={ROOT / 'odoo.conf'}", f"--odoo-database={db}",
+               f"--odoo-addons-path={ODOO_PATH / 'odoo' / 'addons'},{ROOT / 'addons'}",
+               "-q", "-rfEs", str(ROOT / "tests")]
+    with open(log, "w") as out:
+        returncode = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT).returncode
+    text = log.read_text(errors="replace")
+    tail = [line for line in text.splitlines() if line.strip()][-1:] or [""]
+    counts = {"passed": 0, "failed": 0, "error": 0, "skipped": 0}
+    for number, kind in PYTEST_RE.findall(tail[0]):
+        counts[kind.rstrip("s") if kind.startswith("error") else kind] += int(number)
+    bad = counts["failed"] + counts["error"] + counts["skipped"]
+    if returncode not in (0, 5) and not bad:
+        bad = 1
+    if returncode == 5:
+        bad += 1  # no suite test collected: tests/ must not be empty
+    say(f"suite (tests/): {counts['passed']} passed, {bad} failed in {time.time() - started:.0f}s "
+        f"[{'ok' if not bad else 'FAILED'}] log: {log.relative_to(ROOT)}")
+    if bad:
+        print(text[-6000:])
+    return counts["passed"], bad
+
+
+def cmd_test(args):
+    if not find_chromium():
+        die("Browser tours need Chromium: apt-get install chromium (.ci/run installs it).")
+    RUN.mkdir(exist_ok=True)
+    prefix = args.db_prefix
+    selected = args.addons or ADDONS
+    runs = []
+    # Each addon alone on a fresh database with only its dependencies, running its own tests...
+    for addon in selected:
+        if addon != "clinic_portal":
+            runs.append((addon, f"{prefix}_{addon}", [addon], f"/{addon}"))
+    # ...and the whole suite together (clinic_portal depends on the three others), all tests.
+    if not args.addons or "clinic_portal" in selected:
+        runs.append(("all", f"{prefix}_all", ADDONS, ",".join(f"/{a}" for a in ADDONS)))
+    passed = failed = 0
+    port = free_port(8269)
+    for name, db, install, tags in runs:
+        p, f = run_odoo_tests(name, db, install, tags, port)
+        passed, failed = passed + p, failed + f
+        if db != f"{prefix}_all" and not args.keep:
+            drop_database(db)
+    if not args.addons:
+        p, f = run_suite_tests(f"{prefix}_all")
+        passed, failed = passed + p, failed + f
+    if not args.keep:
+        drop_database(f"{prefix}_all")
+    print(f"\n{passed} passed, {failed} failed", flush=True)
+    return 1 if failed else 0
+
+
+# ----------------------------------------------------------------------------------------------
+# Lint and bench
+# ----------------------------------------------------------------------------------------------
+def cmd_lint(args):
+    ruff = subprocess.run([str(VENV / "bin" / "ruff"), "check", "addons", "tests", "scripts", "bench"], cwd=ROOT)
+    pylint = subprocess.run([str(VENV / "bin" / "pylint"), "--rcfile", str(ROOT / ".pylintrc"),
+                             *sorted(str(p) for p in (ROOT / "addons").iterdir() if p.is_dir())], cwd=ROOT)
+    return 1 if ruff.returncode or pylint.returncode else 0
+
+
+def cmd_bench(args):
+    scripts = sorted((ROOT / "bench").glob("bench_*.py"))
+    if not scripts:
+        die("No benchmark in bench/ yet.")
+    code = 0
+    for script in scripts:
+        say(f"Benchmark {script.name}")
+        code |= subprocess.run([str(VENV / "bin" / "python"), str(script), *args.extra], cwd=ROOT).returncode
+    return code
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="clinic", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="build or update the demo database and serve it")
+    demo.add_argument("--db", default=os.environ.get("DB") or "clinic_demo")
+    demo.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8069))
+    demo.add_argument("--size", default=os.environ.get("DEMO_SIZE") or "demo")
+    demo.add_argument("--detach", action="store_true", default=os.environ.get("DETACH") == "1")
+    stop = sub.add_parser("stop", help="stop a detached demo server")
+    stop.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8069))
+    test = sub.add_parser("test", help="run every test on fresh databases")
+    test.add_argument("--db-prefix", default=os.environ.get("TEST_DB_PREFIX") or "clinic_test")
+    test.add_argument("--keep", action="store_true", default=os.environ.get("KEEP_DB") == "1")
+    test.add_argument("addons", nargs="*", help="only these addons' tests (default: everything)")
+    sub.add_parser("lint", help="ruff and pylint-odoo")
+    bench = sub.add_parser("bench", help="run the benchmarks in bench/")
+    bench.add_argument("extra", nargs="*")
+    sub.add_parser("bootstrap", help="only prepare .venv and PostgreSQL")
+    args = parser.parse_args()
+
+    check_python()
+    check_odoo()
+    ensure_venv()
+    reexec_in_venv()
+    os.chdir(ROOT)
+    if args.command in ("demo", "test", "bench", "bootstrap"):
+        ensure_postgres()
+    handler = {"demo": cmd_demo, "stop": cmd_stop, "test": cmd_test, "lint": cmd_lint, "bench": cmd_bench,
+               "bootstrap": lambda a: 0}[args.command]
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+"""Fill a clinic database with a believable volume of clients and appointments.
+
+    generate_volume.py --database clinic_demo --size demo
+    generate_volume.py --database clinic_bench --size bench        # 20 providers, 60,000 past visits
+    generate_volume.py --database x --providers 12 --clients 500 --past-appointments 10000
+
+Builds on the clinic_scheduling demo records (locations, rooms, services, providers, working hours,
+time off). Appointments never overlap (the database would refuse them), go through the
+appointment's own lifecycle methods, and about 7% of past visits are no-shows and 12% of all
+bookings are cancelled. Deterministic for a given size (seeded).
+"""
+import argparse
+import os
+import random
+import sys
+import time
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytz
+
+ROOT = Path(__file__).resolve().parent.parent
+ODOO_PATH = Path(os.environ.get("ODOO_PATH") or "/opt/odoo18")
+sys.path.insert(0, str(ODOO_PATH))
+
+import odoo  # noqa: E402
+from odoo import Command  # noqa: E402
+
+SIZES = {
+    # 2 locations, 8 providers, 6 rooms, 10 services come from the demo data.
+    "demo": {"providers": 8, "clients": 200, "past_days": 21, "future_days": 21, "past_appointments": None},
+    "bench": {"providers": 20, "clients": 3000, "past_days": None, "future_days": 14, "past_appointments": 60000},
+}
+FIRST = ["Olivia", "Liam", "Emma", "Noah", "Ava", "Lucas", "Sophia", "Ethan", "Mia", "Mateo", "Chloe", "Arjun",
+         "Zoe", "Kenji", "Amara", "Felix", "Nadia", "Owen", "Leila", "Samuel", "Ines", "Hugo", "Priya", "Marcus",
+         "Yara", "Daniel", "Hannah", "Tariq", "Julia", "Malik", "Rosa", "Victor", "Elena", "Kofi", "Lena", "Ravi"]
+LAST = ["Martin", "Roy", "Gagnon", "Smith", "Tremblay", "Lee", "Wilson", "Nguyen", "Brown", "Singh", "Côté",
+        "Patel", "Campbell", "Kim", "Murphy", "Bouchard", "Ahmed", "Garcia", "Fraser", "Cohen", "Silva", "Okoye",
+        "Dubois", "Hassan", "Novak", "Reid", "Lavoie", "Chen", "Morin", "Kowalski", "Ross", "Haddad"]
+ALERTS = ["Latex allergy", "Uses a wheelchair: ground-floor room", "Hard of hearing: speak facing the client",
+          "Prefers a female provider", "Pacemaker: no electrotherapy", "Anxious about needles"]
+DISCIPLINES = ["physiotherapy", "massage", "chiropractic", "counselling", "rehab"]
+
+
+def progress(label, done, total, started):
+    rate = done / max(time.time() - started, 1e-6)
+    print(f"\r  {label}: {done:,} / {total:,} ({100 * done / max(total, 1):.0f}%, {rate:,.0f}/s)   ",
+          end="", flush=True)
+
+
+class Generator:
+    def __init__(self, env, size, seed=42):
+        self.env = env
+        self.size = size
+        self.rng = random.Random(seed)
+        self.now = datetime.utcnow().replace(second=0, microsecond=0)
+
+    # -- fixtures ---------------------------------------------------------------------------
+    def providers(self):
+        Provider = self.env["clinic.provider"]
+        providers = Provider.search([], order="sequence, id")
+        missing = self.size["providers"] - len(providers)
+        if missing > 0:
+            calendars = providers.resource_calendar_id
+            services = self.env["clinic.service"].search([])
+            vals = []
+            for index in range(missing):
+                discipline = DISCIPLINES[index % len(DISCIPLINES)]
+                template = providers.filtered(lambda p, d=discipline: p.discipline == d)[:1] or providers[:1]
+                vals.append({
+                    "name": f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)} ({discipline[:6]} {index + 1})",
+                    "discipline": discipline,
+                    "tz": template.tz,
+                    "resource_calendar_id": calendars[index % len(calendars)].id,
+                    "service_ids": [Command.set((template.service_ids or services[:2]).ids)],
+                    "location_ids": [Command.set(template.location_ids.ids)],
+                    "sequence": 100 + index,
+                })
+            providers |= Provider.create(vals)
+            print(f"  providers: created {missing} more ({len(providers)} in all)")
+        return providers[: self.size["providers"]]
+
+    def clients(self):
+        Partner = self.env["res.partner"]
+        existing = Partner.search([("clinic_client", "=", True)])
+        missing = self.size["clients"] - len(existing)
+        if missing > 0:
+            vals = []
+            for index in range(missing):
+                first, last = self.rng.choice(FIRST), self.rng.choice(LAST)
+                vals.append({
+                    "name": f"{first} {last}",
+                    "email": f"{first.lower()}.{last.lower()}.{index}@example.com".replace("ô", "o"),
+                    "phone": f"+1 613-555-{1000 + index % 9000:04d}",
+                    "birthdate": date(1940, 1, 1) + timedelta(days=self.rng.randrange(0, 365 * 65)),
+                    "clinic_client": True,
+                    "clinic_alert": self.rng.choice(ALERTS) if self.rng.random() < 0.05 else False,
+                })
+            existing |= Partner.create(vals)
+            print(f"  clients: created {missing} ({len(existing)} in all)")
+        return existing
+
+    # -- time ---------------------------------------------------------------------------------
+    def working_intervals(self, provider, day):
+        """UTC (start, stop, location) intervals the provider works on a local calendar day."""
+        intervals = []
+        for attendance in provider.resource_calendar_id.attendance_ids:
+            if int(attendance.dayofweek) != day.weekday() or attendance.display_type:
+                continue
+            location = attendance.clinic_location_id or provider.location_ids[:1]
+            if not location:
+                continue
+            tz = pytz.timezone(location.tz)
+            local = datetime.combine(day, datetime.min.time())
+            start = tz.localize(local + timedelta(hours=attendance.hour_from)).astimezone(pytz.utc)
+            stop = tz.localize(local + timedelta(hours=attendance.hour_to)).astimezone(pytz.utc)
+            intervals.append((start.replace(tzinfo=None), stop.replace(tzinfo=None), location))
+        return sorted(intervals, key=lambda i: i[0])
+
+    def run(self):
+        env = self.env
+        started = time.time()
+        providers = self.providers()
+        clients = self.clients()
+        rooms_by_location = defaultdict(list)
+        for room in env["clinic.room"].search([]):
+            rooms_by_location[room.location_id.id].append(room)
+        leaves = defaultdict(list)
+        for leave in env["resource.calendar.leaves"].search([("resource_id", "in", providers.resource_id.ids)]):
+            leaves[leave.resource_id.id].append((leave.date_from, leave.date_to))
+        # Time already held (demo records, earlier runs) is respected.
+        busy = defaultdict(list)
+        for appointment in env["clinic.appointment"].search([("state", "not in", ("cancelled", "no_show"))]):
+            busy[("p", appointment.provider_id.id)].append((appointment.busy_start, appointment.busy_stop))
+            if appointment.room_id:
+                busy[("r", appointment.room_id.id)].append((appointment.busy_start, appointment.busy_stop))
+
+        today = self.now.date()
+        future_days = self.size["future_days"]
+        days = [today + timedelta(days=d) for d in range(1, future_days + 1)]
+        past_target = self.size["past_appointments"]
+        past_days = self.size["past_days"] or 10_000
+        past = [today - timedelta(days=d) for d in range(0, past_days + 1)]
+
+        plans = []
+        past_count = 0
+        for day in days + past:
+            if day <= today and past_target and past_count >= past_target:
+                break
+            for provider in providers:
+                day_plans = self.plan_day(provider, day, clients, rooms_by_location, leaves, busy)
+                plans += day_plans
+                if day <= today:
+                    past_count += len(day_plans)
+        print(f"  planned {len(plans):,} appointments ({past_count:,} in the past)")
+        self.create(plans)
+        print(f"\n  done in {time.time() - started:.0f}s")
+
+    def plan_day(self, provider, day, clients, rooms_by_location, leaves, busy):
+        plans = []
+        for start, stop, location in self.working_intervals(provider, day):
+            if any(a < stop and b > start for a, b in leaves[provider.resource_id.id]):
+                continue
+            services = provider.service_ids.filtered(
+                lambda s, loc=location: s.active and (not s.location_ids or loc in s.location_ids)
+            )
+            if not services:
+                continue
+            cursor = start
+            while cursor < stop:
+                if self.rng.random() < 0.22:  # some free time in every day
+                    cursor += timedelta(minutes=30)
+                    continue
+                service = self.rng.choice(services)
+                b_start = cursor - timedelta(minutes=service.buffer_before)
+                appt_stop = cursor + timedelta(minutes=service.duration)
+                b_stop = appt_stop + timedelta(minutes=service.buffer_after)
+                if appt_stop > stop or self.overlaps(busy[("p", provider.id)], b_start, b_stop):
+                    cursor += timedelta(minutes=15)
+                    continue
+                room = False
+                if service.room_required:
+                    room = next((r for r in rooms_by_location[location.id]
+                                 if not (service.room_tag_ids - r.tag_ids)
+                                 and not self.overlaps(busy[("r", r.id)], b_start, b_stop)), False)
+                    if not room:
+                        cursor += timedelta(minutes=15)
+                        continue
+                    busy[("r", room.id)].append((b_start, b_stop))
+                busy[("p", provider.id)].append((b_start, b_stop))
+                plans.append({
+                    "partner_id": self.rng.choice(clients).id,
+                    "service_id": service.id,
+                    "provider_id": provider.id,
+                    "location_id": location.id,
+                    "room_id": room.id if room else False,
+                    "start": cursor,
+                })
+                step = service.duration + service.buffer_after + service.buffer_before
+                cursor += timedelta(minutes=-(-step // 15) * 15)
+        return plans
+
+    @staticmethod
+    def overlaps(intervals, start, stop):
+        return any(a < stop and b > start for a, b in intervals)
+
+    def outcome(self, plan):
+        """done / no_show / cancelled / booked / confirmed, as a clinic's books look."""
+        roll = self.rng.random()
+        if roll < 0.12:
+            return "cancelled"
+        if plan["start"] < self.now:
+            return "no_show" if roll < 0.19 else "done"
+        return "confirmed" if roll < 0.6 else "booked"
+
+    def create(self, plans):
+        Appointment = self.env["clinic.appointment"].with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True, mail_auto_subscribe_no_notify=True,
+        )
+        reasons = self.env["clinic.cancel.reason"].search([])
+        client_reasons = reasons.filtered(lambda r: not r.by_clinic) or reasons
+        batch_size = 1000
+        started = time.time()
+        for offset in range(0, len(plans), batch_size):
+            chunk = plans[offset: offset + batch_size]
+            appointments = Appointment.create(chunk)
+            by_outcome = defaultdict(lambda: Appointment.browse())
+            for appointment, plan in zip(appointments, chunk):
+                by_outcome[self.outcome(plan)] |= appointment
+            by_outcome["confirmed"].action_confirm()
+            (by_outcome["done"]).action_arrive()
+            by_outcome["done"].action_done()
+            by_outcome["no_show"].action_no_show()
+            # Clients call ahead: between 2 hours and 3 days before the visit, some inside the window.
+            by_reason_and_time = defaultdict(lambda: Appointment.browse())
+            for index, appointment in enumerate(by_outcome["cancelled"]):
+                when = min(appointment.start - timedelta(hours=self.rng.choice([2, 5, 20, 30, 50, 72])), self.now)
+                by_reason_and_time[(client_reasons[index % len(client_reasons)], when)] |= appointment
+            for (reason, when), group in by_reason_and_time.items():
+                group.action_cancel(reason, when=when)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            progress("appointments", min(offset + batch_size, len(plans)), len(plans), started)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", "-d", required=True)
+    parser.add_argument("--size", choices=sorted(SIZES), default="demo")
+    parser.add_argument("--providers", type=int)
+    parser.add_argument("--clients", type=int)
+    parser.add_argument("--past-appointments", type=int, help="stop going back in time at this many")
+    parser.add_argument("--past-days", type=int)
+    parser.add_argument("--future-days", type=int)
+    args = parser.parse_args()
+    size = dict(SIZES[args.size])
+    for key in ("providers", "clients", "past_appointments", "past_days", "future_days"):
+        if getattr(args, key) is not None:
+            size[key] = getattr(args, key)
+
+    odoo.tools.config.parse_config([
+        "-c", str(ROOT / "odoo.conf"), "-d", args.database,
+        f"--addons-path={ODOO_PATH / 'odoo' / 'addons'},{ROOT / 'addons'}", "--log-level=warn",
+    ])
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
+        if "clinic.appointment" not in env:
+            sys.exit(f"{args.database} has no clinic_scheduling installed.")
+        print(f"  size: {size}")
+        Generator(env, size).run()
+
+
+if __name__ == "__main__":
+    main()
