@@ -30,7 +30,7 @@ DEMO_LOGINS = [
     ("provider", "provider", "provider (Maya Chen, physiotherapist)"),
     ("portal", "portal", "portal client (Joel Willis)"),
 ]
-DB_COMMENT = "clinic-suite demo"
+DEMO_COMMENT = "clinic-suite demo"
 
 
 def say(message):
@@ -87,7 +87,8 @@ def ensure_venv():
 def reexec_in_venv():
     if os.environ.get("CLINIC_IN_VENV") == "1":
         return
-    env = dict(os.environ, CLINIC_IN_VENV="1", ODOO_PATH=str(ODOO_PATH))
+    pythonpath = os.pathsep.join(p for p in (str(ODOO_PATH), os.environ.get("PYTHONPATH")) if p)
+    env = dict(os.environ, CLINIC_IN_VENV="1", ODOO_PATH=str(ODOO_PATH), PYTHONPATH=pythonpath)
     python = str(VENV / "bin" / "python")
     os.execve(python, [python, __file__, *sys.argv[1:]], env)
 

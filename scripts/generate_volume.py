@@ -227,7 +227,7 @@ class Generator:
             chunk = plans[offset: offset + batch_size]
             appointments = Appointment.create(chunk)
             by_outcome = defaultdict(lambda: Appointment.browse())
-            for appointment, plan in zip(appointments, chunk):
+            for appointment, plan in zip(appointments, chunk, strict=True):
                 by_outcome[self.outcome(plan)] |= appointment
             by_outcome["confirmed"].action_confirm()
             (by_outcome["done"]).action_arrive()

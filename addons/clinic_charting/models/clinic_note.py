@@ -104,7 +104,9 @@ class ClinicNoteAddendum(models.Model):
         return addenda
 
     def write(self, vals):
-        raise UserError(self.env._("An addendum cannot be changed: add another one."))
+        if vals:
+            raise UserError(self.env._("An addendum cannot be changed: add another one."))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

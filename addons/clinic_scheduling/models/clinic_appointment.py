@@ -247,7 +247,7 @@ class ClinicAppointment(models.Model):
             ordered = sorted((c for c in candidates if c[key]), key=lambda c: (c[key], c[3]))
             for _resource, group in groupby(ordered, key=lambda c: c[key]):
                 group = list(group)
-                for previous, current in zip(group, group[1:]):
+                for previous, current in zip(group, group[1:], strict=False):
                     if current[3] < previous[4]:
                         raise ValidationError(self.env._(
                             "Two of these appointments overlap for the same %s.",

@@ -6,9 +6,7 @@ from .clinic_appointment import ACTIVE_STATES
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    clinic_client = fields.Boolean(
-        string="Clinic Client", index=True, help="Has been booked at the clinic at least once."
-    )
+    clinic_client = fields.Boolean(index=True, help="Has been booked at the clinic at least once.")
     birthdate = fields.Date(string="Date of Birth")
     clinic_alert = fields.Text(
         string="Client Alert", help="Shown to staff whenever this client is booked or their appointment opened."

@@ -28,8 +28,10 @@ class ClinicCase(TransactionCase):
         cls.location = cls.env["clinic.location"].create({"name": "Main", "tz": cls.tz})
         cls.other_location = cls.env["clinic.location"].create({"name": "Annex", "tz": cls.tz})
         cls.table = cls.env["clinic.room.tag"].create({"name": "Table (test)"})
-        cls.room_1 = cls.env["clinic.room"].create({"name": "Room 1", "location_id": cls.location.id, "tag_ids": [Command.set(cls.table.ids)]})
-        cls.room_2 = cls.env["clinic.room"].create({"name": "Room 2", "location_id": cls.location.id, "tag_ids": [Command.set(cls.table.ids)]})
+        cls.room_1, cls.room_2 = cls.env["clinic.room"].create([
+            {"name": name, "location_id": cls.location.id, "tag_ids": [Command.set(cls.table.ids)]}
+            for name in ("Room 1", "Room 2")
+        ])
         cls.annex_room = cls.env["clinic.room"].create({"name": "Annex Room", "location_id": cls.other_location.id})
         cls.physio = cls.env["clinic.service"].create({
             "name": "Physio follow-up", "duration": 30, "buffer_after": 10,

@@ -76,7 +76,7 @@ class TestLifecycle(ClinicCase):
     def test_cancel_wizard(self):
         appointment = self.book("2026-03-05 15:00")
         action = appointment.with_user(self.frontdesk).action_open_cancel_wizard()
-        wizard = self.env[action["res_model"]].with_user(self.frontdesk).with_context(action["context"]).create(
+        wizard = self.env[action["res_model"]].with_user(self.frontdesk).with_context(**action["context"]).create(
             {"reason_id": self.reason_client.id}
         )
         wizard.action_cancel()
