@@ -324,7 +324,7 @@ def cmd_demo(args):
     port = args.port
     pid = running_pid(port)
     if pid:
-        say(f"Odoo is already serving on port {port} (pid {pid}): stopping it to update the database")
+        say(f"Odoo is already serving on port {port} (pid {pid}): restarting it")
         stop_server(port)
     elif port_in_use(port):
         die(f"Port {port} is taken by another program. Stop it, or serve the demo elsewhere: make demo PORT=8070")
