@@ -25,6 +25,9 @@ class ClinicRoom(models.Model):
     sequence = fields.Integer(default=10)
     location_id = fields.Many2one("clinic.location", required=True, index=True, tracking=True)
     company_id = fields.Many2one(related="resource_id.company_id", store=True, readonly=False, precompute=True)
+    resource_calendar_id = fields.Many2one(
+        default=False, help="When the room can be used. Empty: whenever its location is open."
+    )
     tag_ids = fields.Many2many("clinic.room.tag", string="Features")
     capacity = fields.Integer(default=1, help="Clients the room holds at once.")
     color = fields.Integer()
@@ -34,6 +37,7 @@ class ClinicRoom(models.Model):
     def _prepare_resource_values(self, vals, tz):
         values = super()._prepare_resource_values(vals, tz)
         values["resource_type"] = "material"
+        values["calendar_id"] = vals.get("resource_calendar_id") or False
         return values
 
     @api.onchange("location_id")
