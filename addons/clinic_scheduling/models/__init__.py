@@ -8,3 +8,4 @@ from . import clinic_case
 from . import clinic_appointment
 from . import res_partner
 from . import resource_calendar_attendance
+from . import calendar_event

@@ -149,7 +149,9 @@ class ClinicService(models.Model):
         if provider_ids is not None:
             domain = expression.AND([domain, [("id", "in", list(provider_ids))]])
         if location_id:
-            domain = expression.AND([domain, ["|", ("location_ids", "=", False), ("location_ids", "in", [location_id])]])
+            domain = expression.AND(
+                [domain, ["|", ("location_ids", "=", False), ("location_ids", "in", [location_id])]]
+            )
         if online:
             domain = expression.AND([domain, [("online_bookable", "=", True)]])
         return self.env["clinic.provider"].sudo().search_fetch(

@@ -2,3 +2,4 @@ from . import test_appointment
 from . import test_lifecycle
 from . import test_security
 from . import test_availability
+from . import test_calendar
