@@ -3,6 +3,8 @@ from itertools import groupby
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from markupsafe import Markup
+
 from odoo.tools import SQL, format_datetime
 
 # States in which an appointment holds its provider and room.
@@ -95,6 +97,10 @@ class ClinicAppointment(models.Model):
     notes = fields.Text(string="Front-desk Notes")
     color = fields.Integer(related="service_id.color")
     client_alert = fields.Text(related="partner_id.clinic_alert")
+    booking_insights_html = fields.Html(
+        string="Insights", compute="_compute_booking_insights_html", sanitize=False,
+        help="What staff should know before booking or opening this appointment.",
+    )
 
     _sql_constraints = [
         ("stop_after_start", "check (stop > start)", "An appointment must end after it starts."),
@@ -169,6 +175,67 @@ class ClinicAppointment(models.Model):
         for appointment in self:
             parts = [appointment.partner_id.name, appointment.service_id.name]
             appointment.display_name = " – ".join(p for p in parts if p) or appointment.name
+
+    @api.depends("partner_id", "provider_id", "service_id", "location_id", "start", "stop", "state")
+    def _compute_booking_insights_html(self):
+        icons = {"danger": "fa-exclamation-circle", "warning": "fa-exclamation-triangle", "info": "fa-info-circle"}
+        for appointment in self:
+            insights = appointment._get_booking_insights() if appointment.partner_id else []
+            appointment.booking_insights_html = Markup("").join(
+                Markup('<div class="alert alert-%s py-1 px-2 mb-1 o_clinic_insight" role="status" data-code="%s">'
+                       '<i class="fa %s me-1"/>%s</div>') % (i["level"], i["code"], icons[i["level"]], i["message"])
+                for i in insights
+            ) or False
+
+    def _get_booking_insights(self):
+        """What staff should know about this booking: a list of
+        ``{"level": "info"|"warning"|"danger", "code": str, "message": str}`` (DESIGN.md).
+
+        Other addons extend it with super(): billing adds balance and authorization, charting adds
+        missing intake or consent forms.
+        """
+        self.ensure_one()
+        insights = []
+        partner = self.partner_id
+        if partner.clinic_alert:
+            insights.append({"level": "danger", "code": "client_alert", "message": partner.clinic_alert})
+        if partner.clinic_no_show_count:
+            insights.append({"level": "warning", "code": "no_show_history", "message": self.env._(
+                "%(count)s no-show(s): %(rate)s%% of past visits.",
+                count=partner.clinic_no_show_count, rate=round(partner.clinic_no_show_rate * 100),
+            )})
+        if partner.clinic_late_cancel_count:
+            insights.append({"level": "warning", "code": "late_cancel_history", "message": self.env._(
+                "%s late cancellation(s).", partner.clinic_late_cancel_count,
+            )})
+        last = self.env["clinic.appointment"].search(
+            [("partner_id", "=", partner.id), ("state", "=", "done"), ("id", "!=", self._origin.id)],
+            order="start desc", limit=1,
+        )
+        if last:
+            insights.append({"level": "info", "code": "last_visit", "message": self.env._(
+                "Last visit %(date)s: %(service)s with %(provider)s.",
+                date=format_datetime(self.env, last.start, tz=last.location_id.tz, dt_format="short"),
+                service=last.service_id.name, provider=last.provider_id.name,
+            )})
+        elif partner:
+            insights.append(
+                {"level": "info", "code": "new_client", "message": self.env._("First visit at the clinic.")}
+            )
+        if self.start and self.state in ("booked", "confirmed") and self.start < fields.Datetime.now():
+            insights.append({"level": "warning", "code": "back_dated", "message": self.env._(
+                "This appointment is in the past: it is being back-dated."
+            )})
+        if self.start and self.stop and self.provider_id and self.location_id and self.state in ACTIVE_STATES:
+            work = self.env["clinic.service"]._get_work_intervals(
+                self.provider_id, self.location_id, self.start, self.stop
+            )
+            if not any(lo <= self.start and self.stop <= hi for lo, hi in work):
+                insights.append({"level": "warning", "code": "outside_hours", "message": self.env._(
+                    "Outside %(provider)s's working hours at %(location)s (or during time off).",
+                    provider=self.provider_id.name, location=self.location_id.name,
+                )})
+        return insights
 
     # ------------------------------------------------------------------
     # Validation
@@ -316,6 +383,8 @@ class ClinicAppointment(models.Model):
             raise UserError(self.env._("A new appointment starts as Booked."))
         self.flush_model()
         drafts = self.browse().concat(*(self.new(vals) for vals in vals_list))
+        # Online first: a client is told the time is gone, not which appointment took it.
+        drafts.filtered(lambda d: d.source == "portal")._check_online_rules()
         drafts._check_booking_conflicts()
         for vals in vals_list:
             if vals.get("name", self.env._("New")) == self.env._("New"):
@@ -354,6 +423,26 @@ class ClinicAppointment(models.Model):
         raise UserError(self.env._(
             "Appointments are part of the client's record and are never deleted: cancel them instead."
         ))
+
+    def _check_online_rules(self):
+        """A booking made online must be a slot the engine offers online: inside working hours,
+        notice and horizon, free, on the grid, and open to new clients when the client is new."""
+        for appointment in self:
+            service = appointment.service_id
+            if not service.new_clients_allowed and not self.search_count(
+                [("partner_id", "=", appointment.partner_id.id), ("state", "=", "done")], limit=1
+            ):
+                raise ValidationError(self.env._(
+                    "%s is for returning clients: please call the clinic for a first visit.", service.name
+                ))
+            slots = service._get_available_slots(
+                appointment.start, appointment.start + timedelta(seconds=1),
+                provider_ids=appointment.provider_id.ids, location_id=appointment.location_id.id, online=True,
+            )
+            if not any(slot["start"] == appointment.start and slot["stop"] == appointment.stop for slot in slots):
+                raise ValidationError(self.env._(
+                    "This time is no longer available online. Please choose another time."
+                ))
 
     def _check_overbook_right(self):
         if not self.env.user.has_group("clinic_scheduling.group_clinic_manager"):

@@ -143,6 +143,34 @@ class ClinicService(models.Model):
             for start, _order, location_id, room_id, provider_id in slots
         ]
 
+    def _get_work_intervals(self, provider, location, date_from, date_to):
+        """Merged UTC intervals in which ``provider`` works at ``location`` (working hours, minus
+        leaves, inside the location's opening hours) between two naive UTC datetimes."""
+        provider, location = provider.sudo(), location.sudo()
+        window = (date_from - timedelta(days=1), date_to + timedelta(days=1))
+        calendars = provider.resource_calendar_id | location.resource_calendar_id
+        attendances = self.env["resource.calendar.attendance"].sudo().search(
+            [("calendar_id", "in", calendars.ids), ("display_type", "=", False), ("day_period", "!=", "lunch")]
+        )
+        tz = pytz.timezone(location.tz or "UTC")
+        allowed = provider.location_ids or location
+        pieces = self._expand_attendances(
+            attendances.filtered(lambda a: a.calendar_id == provider.resource_calendar_id), window, tz, location,
+            allowed,
+        )
+        leaves = self._availability_leaves(provider, self.env["clinic.room"], calendars, window)
+        if location.resource_calendar_id:
+            opening = self._expand_attendances(
+                attendances.filtered(lambda a: a.calendar_id == location.resource_calendar_id), window, tz,
+                location, location,
+            )
+            pieces = iv.intersect(pieces, iv.merge((s, e) for s, e, _a in opening))
+        holes = iv.merge(
+            leaves["resource", provider.resource_id.id] + leaves["calendar", provider.resource_calendar_id.id]
+            + leaves["calendar", location.resource_calendar_id.id] + leaves["calendar", False]
+        )
+        return iv.merge((s, e) for s, e, _a in iv.subtract(pieces, holes))
+
     # ------------------------------------------------------------------------------------------
     def _availability_providers(self, provider_ids, location_id, online):
         domain = [("service_ids", "in", self.ids)]

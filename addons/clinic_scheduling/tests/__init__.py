@@ -3,3 +3,4 @@ from . import test_lifecycle
 from . import test_security
 from . import test_availability
 from . import test_calendar
+from . import test_insights
