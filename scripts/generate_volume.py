@@ -30,8 +30,13 @@ from odoo import Command  # noqa: E402
 
 SIZES = {
     # 2 locations, 8 providers, 6 rooms, 10 services come from the demo data.
-    "demo": {"providers": 8, "clients": 200, "past_days": 21, "future_days": 21, "past_appointments": None},
-    "bench": {"providers": 20, "clients": 3000, "past_days": None, "future_days": 14, "past_appointments": 60000},
+    "demo": {"providers": 8, "clients": 200, "past_days": 21, "future_days": 21, "past_appointments": None,
+             "history_providers": None, "rooms": None, "users": False, "bench_service": False},
+    # The benchmark clinic (bench/bench_availability.py): 20 providers with 60,000 past visits and
+    # their calendar events, 30 more providers without history (for the 50-provider measure), 5 rooms,
+    # every provider with an Odoo user (so appointments are mirrored in Odoo Calendar).
+    "bench": {"providers": 50, "clients": 3000, "past_days": None, "future_days": 28, "past_appointments": 60000,
+              "history_providers": 20, "rooms": 5, "users": True, "bench_service": True},
 }
 FIRST = ["Olivia", "Liam", "Emma", "Noah", "Ava", "Lucas", "Sophia", "Ethan", "Mia", "Mateo", "Chloe", "Arjun",
          "Zoe", "Kenji", "Amara", "Felix", "Nadia", "Owen", "Leila", "Samuel", "Ines", "Hugo", "Priya", "Marcus",
@@ -41,6 +46,7 @@ LAST = ["Martin", "Roy", "Gagnon", "Smith", "Tremblay", "Lee", "Wilson", "Nguyen
         "Dubois", "Hassan", "Novak", "Reid", "Lavoie", "Chen", "Morin", "Kowalski", "Ross", "Haddad"]
 ALERTS = ["Latex allergy", "Uses a wheelchair: ground-floor room", "Hard of hearing: speak facing the client",
           "Prefers a female provider", "Pacemaker: no electrotherapy", "Anxious about needles"]
+BENCH_SERVICE = "Assessment (benchmark)"
 DISCIPLINES = ["physiotherapy", "massage", "chiropractic", "counselling", "rehab"]
 
 
@@ -80,7 +86,29 @@ class Generator:
                 })
             providers |= Provider.create(vals)
             print(f"  providers: created {missing} more ({len(providers)} in all)")
-        return providers[: self.size["providers"]]
+        providers = providers[: self.size["providers"]]
+        if self.size.get("users"):
+            without = providers.filtered(lambda p: not p.user_id)
+            users = self.env["res.users"].with_context(no_reset_password=True, mail_create_nolog=True).create([{
+                "name": provider.name,
+                "login": f"provider{provider.id}@bench.example.com",
+                "groups_id": [Command.set([self.env.ref("clinic_scheduling.group_clinic_provider").id])],
+            } for provider in without])
+            for provider, user in zip(without, users, strict=True):
+                provider.user_id = user
+            print(f"  provider users: created {len(users)}")
+        return providers
+
+    def rooms(self):
+        rooms = self.env["clinic.room"].search([], order="location_id, sequence, id")
+        wanted = self.size.get("rooms")
+        if wanted and len(rooms) > wanted:
+            # Keep the rooms most services can use (treatment tables first).
+            spare = rooms.sorted(lambda r: (len(r.tag_ids.filtered(lambda t: "table" in t.name.lower())), -r.id))
+            spare[: len(rooms) - wanted].active = False
+            rooms = rooms.filtered("active")
+            print(f"  rooms: kept {len(rooms)}")
+        return rooms
 
     def clients(self):
         Partner = self.env["res.partner"]
@@ -123,9 +151,20 @@ class Generator:
         env = self.env
         started = time.time()
         providers = self.providers()
+        history_providers = providers[: self.size.get("history_providers") or len(providers)]
+        if self.size.get("bench_service"):
+            # One service every provider offers, at both locations, needing a room: what the
+            # benchmark asks the engine about.
+            service = self.env["clinic.service"].search([("name", "=", BENCH_SERVICE)], limit=1)
+            if not service:
+                service = self.env["clinic.service"].create({
+                    "name": BENCH_SERVICE, "duration": 45, "buffer_after": 15, "slot_interval": 15,
+                    "room_required": True, "horizon_days": 365, "min_notice_hours": 0,
+                })
+            service.provider_ids = [Command.link(p.id) for p in providers]
         clients = self.clients()
         rooms_by_location = defaultdict(list)
-        for room in env["clinic.room"].search([]):
+        for room in self.rooms():
             rooms_by_location[room.location_id.id].append(room)
         leaves = defaultdict(list)
         for leave in env["resource.calendar.leaves"].search([("resource_id", "in", providers.resource_id.ids)]):
@@ -133,9 +172,9 @@ class Generator:
         # Time already held (demo records, earlier runs) is respected.
         busy = defaultdict(list)
         for appointment in env["clinic.appointment"].search([("state", "not in", ("cancelled", "no_show"))]):
-            busy[("p", appointment.provider_id.id)].append((appointment.busy_start, appointment.busy_stop))
+            self.hold(busy, ("p", appointment.provider_id.id), appointment.busy_start, appointment.busy_stop)
             if appointment.room_id:
-                busy[("r", appointment.room_id.id)].append((appointment.busy_start, appointment.busy_stop))
+                self.hold(busy, ("r", appointment.room_id.id), appointment.busy_start, appointment.busy_stop)
 
         today = self.now.date()
         future_days = self.size["future_days"]
@@ -149,7 +188,7 @@ class Generator:
         for day in days + past:
             if day <= today and past_target and past_count >= past_target:
                 break
-            for provider in providers:
+            for provider in providers if day > today else history_providers:
                 day_plans = self.plan_day(provider, day, clients, rooms_by_location, leaves, busy)
                 plans += day_plans
                 if day <= today:
@@ -177,19 +216,19 @@ class Generator:
                 b_start = cursor - timedelta(minutes=service.buffer_before)
                 appt_stop = cursor + timedelta(minutes=service.duration)
                 b_stop = appt_stop + timedelta(minutes=service.buffer_after)
-                if appt_stop > stop or self.overlaps(busy[("p", provider.id)], b_start, b_stop):
+                if appt_stop > stop or self.overlaps(busy, ("p", provider.id), b_start, b_stop):
                     cursor += timedelta(minutes=15)
                     continue
                 room = False
                 if service.room_required:
                     room = next((r for r in rooms_by_location[location.id]
                                  if not (service.room_tag_ids - r.tag_ids)
-                                 and not self.overlaps(busy[("r", r.id)], b_start, b_stop)), False)
+                                 and not self.overlaps(busy, ("r", r.id), b_start, b_stop)), False)
                     if not room:
                         cursor += timedelta(minutes=15)
                         continue
-                    busy[("r", room.id)].append((b_start, b_stop))
-                busy[("p", provider.id)].append((b_start, b_stop))
+                    self.hold(busy, ("r", room.id), b_start, b_stop)
+                self.hold(busy, ("p", provider.id), b_start, b_stop)
                 plans.append({
                     "partner_id": self.rng.choice(clients).id,
                     "service_id": service.id,
@@ -203,8 +242,18 @@ class Generator:
         return plans
 
     @staticmethod
-    def overlaps(intervals, start, stop):
-        return any(a < stop and b > start for a, b in intervals)
+    def overlaps(busy, key, start, stop):
+        """Busy time is filed by (kind, id, UTC day) so that a check only looks at nearby days."""
+        day = start.date()
+        return any(
+            a < stop and b > start
+            for d in (day - timedelta(days=1), day, stop.date())
+            for a, b in busy.get((*key, d), ())
+        )
+
+    @staticmethod
+    def hold(busy, key, start, stop):
+        busy[(*key, start.date())].append((start, stop))
 
     def outcome(self, plan):
         """done / no_show / cancelled / booked / confirmed, as a clinic's books look."""

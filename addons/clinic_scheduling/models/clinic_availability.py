@@ -47,8 +47,6 @@ class ClinicService(models.Model):
                 return []
             earliest = max(earliest, now + timedelta(hours=service.min_notice_hours))
             latest = min(latest, now + timedelta(days=service.horizon_days))
-        else:
-            earliest = max(earliest, date_from)
         if earliest > latest:
             return []
 
@@ -129,7 +127,8 @@ class ClinicService(models.Model):
                     pieces = iv.intersect(pieces, opening[location.id])
                 ranges = iv.allowed_starts(pieces, provider_busy, duration, before, after, earliest, latest)
                 location_rooms = [room for room in rooms if room.location_id == location]
-                for start in iv.step(ranges, interval, tz):
+                # Overlapping working-hours lines would offer a start twice: once is enough.
+                for start in sorted(set(iv.step(ranges, interval, tz))):
                     room_id = False
                     if service.room_required:
                         room_id = self._first_free_room(location_rooms, room_ranges, start)
