@@ -51,30 +51,43 @@ def pg(sql, dbname="postgres"):
     return rows
 
 
-def build_digest():
-    digest = hashlib.sha256((ROOT / "scripts" / "generate_volume.py").read_bytes())
-    for path in sorted((ROOT / "addons" / "clinic_scheduling").rglob("*.py")):
-        digest.update(path.read_bytes())
-    for path in sorted((ROOT / "addons" / "clinic_scheduling" / "demo").glob("*.xml")):
-        digest.update(path.read_bytes())
+# Bump when the benchmark clinic's data changes shape (the generator's sizes or rules): the
+# databases are then built again. Code changes in the addon only update the module in place.
+BENCH_DATA_VERSION = 1
+
+
+def addons_digest():
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "addons" / "clinic_scheduling").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
+def odoo_command(db, *args):
+    return [PYTHON, str(ODOO_PATH / "odoo-bin"), "-c", str(ROOT / "odoo.conf"),
+            f"--addons-path={ODOO_PATH / 'odoo' / 'addons'},{ROOT / 'addons'}", "-d", db,
+            "--stop-after-init", "--no-http", "--log-level=warn", *args]
+
+
 def ensure_database(db, past, rebuild):
-    marker = f"clinic-suite bench ready {build_digest()}"
+    data_marker = f"clinic-suite bench v{BENCH_DATA_VERSION}"
+    marker = f"{data_marker} code {addons_digest()}"
     row = pg(f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{db}'")
-    if row and row[0][0] == marker and not rebuild:
-        print(f"==> {db}: reusing (built by this code)")
+    comment = (row[0][0] or "") if row else ""
+    if comment == marker and not rebuild:
+        print(f"==> {db}: reusing")
         return
-    print(f"==> {db}: building with {past:,} past appointments (once; several minutes)", flush=True)
-    pg(f'DROP DATABASE IF EXISTS "{db}"')
-    pg(f"CREATE DATABASE \"{db}\" ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0")
-    odoo_cmd = [PYTHON, str(ODOO_PATH / "odoo-bin"), "-c", str(ROOT / "odoo.conf"),
-                f"--addons-path={ODOO_PATH / 'odoo' / 'addons'},{ROOT / 'addons'}", "-d", db,
-                "-i", "clinic_scheduling", "--stop-after-init", "--no-http", "--log-level=warn"]
-    subprocess.run(odoo_cmd, check=True)
-    subprocess.run([PYTHON, str(ROOT / "scripts" / "generate_volume.py"), "-d", db, "--size", "bench",
-                    "--past-appointments", str(past)], check=True)
+    if comment.startswith(data_marker + " ") and not rebuild:
+        print(f"==> {db}: updating clinic_scheduling (code changed)", flush=True)
+        subprocess.run(odoo_command(db, "-u", "clinic_scheduling"), check=True)
+    else:
+        print(f"==> {db}: building with {past:,} past appointments (once; several minutes)", flush=True)
+        pg(f'DROP DATABASE IF EXISTS "{db}"')
+        pg(f"CREATE DATABASE \"{db}\" ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0")
+        subprocess.run(odoo_command(db, "-i", "clinic_scheduling"), check=True)
+        subprocess.run([PYTHON, str(ROOT / "scripts" / "generate_volume.py"), "-d", db, "--size", "bench",
+                        "--past-appointments", str(past)], check=True)
     pg("VACUUM ANALYZE", dbname=db)
     pg(f"COMMENT ON DATABASE \"{db}\" IS '{marker}'")
 

@@ -186,7 +186,7 @@ class Generator:
         plans = []
         past_count = 0
         for day in days + past:
-            if day <= today and past_target and past_count >= past_target:
+            if day <= today and past_target is not None and past_count >= past_target:
                 break
             for provider in providers if day > today else history_providers:
                 day_plans = self.plan_day(provider, day, clients, rooms_by_location, leaves, busy)

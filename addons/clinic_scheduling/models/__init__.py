@@ -9,3 +9,4 @@ from . import clinic_appointment
 from . import res_partner
 from . import resource_calendar_attendance
 from . import calendar_event
+from . import calendar_attendee

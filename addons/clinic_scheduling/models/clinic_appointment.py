@@ -61,7 +61,7 @@ class ClinicAppointment(models.Model):
         help="Start of the time the provider and room are held, preparation buffer included.",
     )
     busy_stop = fields.Datetime(
-        compute="_compute_busy_interval", store=True, precompute=True,
+        compute="_compute_busy_interval", store=True, precompute=True, index=True,
         help="End of the time the provider and room are held, clean-up buffer included.",
     )
     state = fields.Selection(
