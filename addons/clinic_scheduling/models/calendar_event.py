@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 class CalendarEvent(models.Model):
     _inherit = "calendar.event"
 
-    def init(self):
+    def init(self):  # pylint: disable=missing-return
         super().init()
         # The availability engine reads the providers' busy events of a window: without this index
         # it would scan every past event (a clinic's calendar grows by tens of thousands a year).
