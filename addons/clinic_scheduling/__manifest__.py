@@ -20,12 +20,19 @@
         "views/clinic_appointment_views.xml",
         "views/res_partner_views.xml",
         "views/resource_calendar_views.xml",
-        "views/clinic_scheduling_menus.xml",
+        "views/clinic_blocked_time_views.xml",
         "wizards/clinic_appointment_cancel_views.xml",
+        "wizards/clinic_booking_wizard_views.xml",
+        "views/clinic_scheduling_menus.xml",
     ],
     "demo": [
         "demo/clinic_scheduling_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "clinic_scheduling/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
     "installable": True,
 }

@@ -178,12 +178,11 @@ class ClinicAppointment(models.Model):
 
     @api.depends("partner_id", "provider_id", "service_id", "location_id", "start", "stop", "state")
     def _compute_booking_insights_html(self):
-        icons = {"danger": "fa-exclamation-circle", "warning": "fa-exclamation-triangle", "info": "fa-info-circle"}
         for appointment in self:
             insights = appointment._get_booking_insights() if appointment.partner_id else []
             appointment.booking_insights_html = Markup("").join(
                 Markup('<div class="alert alert-%s py-1 px-2 mb-1 o_clinic_insight" role="status" data-code="%s">'
-                       '<i class="fa %s me-1"/>%s</div>') % (i["level"], i["code"], icons[i["level"]], i["message"])
+                       '%s</div>') % (i["level"], i["code"], i["message"])
                 for i in insights
             ) or False
 

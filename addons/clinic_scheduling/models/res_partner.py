@@ -62,3 +62,9 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id, "search_default_upcoming": 0}
         return action
+
+    def action_clinic_book(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_scheduling.clinic_booking_wizard_action")
+        action["context"] = {"default_partner_id": self.id}
+        return action

@@ -4,3 +4,5 @@ from . import test_security
 from . import test_availability
 from . import test_calendar
 from . import test_insights
+from . import test_booking_wizard
+from . import test_tours

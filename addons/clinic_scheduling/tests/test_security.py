@@ -61,3 +61,37 @@ class TestAccess(ClinicCase):
         self.assertFalse(self.env["clinic.location"].with_user(outsider).search([("id", "=", self.location.id)]))
         with self.assertRaises(AccessError):
             self.mine.with_user(outsider).read(["start"])
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-02 12:00:00")
+class TestBlockedTime(ClinicCase):
+
+    def test_front_desk_blocks_time_that_the_engine_respects(self):
+        Leave = self.env["resource.calendar.leaves"].with_user(self.frontdesk)
+        Leave.create({
+            "name": "Team meeting", "time_type": "other", "resource_id": self.alice.resource_id.id,
+            "date_from": datetime(2026, 3, 3, 14, 0), "date_to": datetime(2026, 3, 3, 15, 0),
+        })
+        Leave.create({
+            "name": "Table maintenance", "time_type": "other", "resource_id": self.room_1.resource_id.id,
+            "date_from": datetime(2026, 3, 3, 16, 0), "date_to": datetime(2026, 3, 3, 17, 0),
+        })
+        slots = self.physio._get_available_slots(
+            datetime(2026, 3, 3, 14, 0), datetime(2026, 3, 3, 17, 0), provider_ids=self.alice.ids, online=False)
+        starts = {s["start"]: s["room_id"] for s in slots}
+        self.assertNotIn(datetime(2026, 3, 3, 14, 30), starts, "Alice is in a meeting")
+        self.assertEqual(starts[datetime(2026, 3, 3, 16, 0)], self.room_2.id, "room 1 is under maintenance")
+
+    def test_front_desk_cannot_touch_time_off_or_holidays(self):
+        holiday = self.env["resource.calendar.leaves"].create({
+            "name": "Family Day", "calendar_id": self.calendar.id,
+            "date_from": datetime(2026, 2, 16, 5, 0), "date_to": datetime(2026, 2, 17, 5, 0),
+        })
+        time_off = self.env["resource.calendar.leaves"].create({
+            "name": "Vacation", "resource_id": self.alice.resource_id.id, "time_type": "leave",
+            "date_from": datetime(2026, 4, 1, 5, 0), "date_to": datetime(2026, 4, 8, 5, 0),
+        })
+        for leave in (holiday, time_off):
+            with self.assertRaises(AccessError):
+                leave.with_user(self.frontdesk).write({"date_to": datetime(2026, 4, 9, 5, 0)})

@@ -1,0 +1,143 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
+
+SEARCH_DAYS = 60
+
+
+class ClinicBookingWizard(models.TransientModel):
+    _name = "clinic.booking.wizard"
+    _description = "Book an Appointment"
+
+    partner_id = fields.Many2one("res.partner", string="Client", required=True)
+    service_id = fields.Many2one("clinic.service", required=True, domain="[('provider_ids', '!=', False)]")
+    location_id = fields.Many2one(
+        "clinic.location", compute="_compute_location_id", store=True, readonly=False, required=True, precompute=True,
+    )
+    provider_id = fields.Many2one(
+        "clinic.provider", string="Provider", domain="[('service_ids', 'in', service_id)]",
+        help="Leave empty for the first available provider.",
+    )
+    case_id = fields.Many2one("clinic.case", string="Case File", domain="[('partner_id', '=', partner_id), ('state', '=', 'open')]")
+    day = fields.Date(required=True, default=fields.Date.context_today)
+    slot_ids = fields.One2many("clinic.booking.wizard.slot", "wizard_id", compute="_compute_slot_ids", store=True)
+    slot_count = fields.Integer(compute="_compute_slot_ids", store=True)
+    insights_html = fields.Html(compute="_compute_insights_html", sanitize=False)
+
+    @api.depends("service_id", "provider_id")
+    def _compute_location_id(self):
+        """Keep the chosen location while it fits the service and provider, else their first one."""
+        for wizard in self:
+            candidates = (wizard.service_id.location_ids or wizard.provider_id.location_ids
+                          or wizard.service_id.provider_ids.location_ids)
+            if wizard.location_id and (not candidates or wizard.location_id in candidates):
+                continue
+            wizard.location_id = candidates[:1] or self.env["clinic.location"].search([], limit=1)
+
+    def _local_day_bounds(self, day, days=1):
+        tz = pytz.timezone(self.location_id.tz or "UTC")
+        start = tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+        stop = tz.localize(datetime.combine(day + timedelta(days=days), time.min)).astimezone(pytz.utc)
+        return start, stop.replace(tzinfo=None)
+
+    def _find_slots(self, day, days=1):
+        if not (self.service_id and self.location_id and day):
+            return []
+        start, stop = self._local_day_bounds(day, days)
+        start = max(start, fields.Datetime.now())  # the front desk books from now on
+        if start >= stop:
+            return []
+        return self.service_id._get_available_slots(
+            start, stop, provider_ids=self.provider_id.ids or None, location_id=self.location_id.id, online=False,
+        )
+
+    @api.depends("service_id", "provider_id", "location_id", "day")
+    def _compute_slot_ids(self):
+        for wizard in self:
+            slots = wizard._find_slots(wizard.day)
+            wizard.slot_ids = [Command.clear()] + [Command.create({
+                "start": slot["start"], "stop": slot["stop"], "provider_id": slot["provider_id"],
+                "room_id": slot["room_id"], "location_id": slot["location_id"],
+            }) for slot in slots]
+            wizard.slot_count = len(slots)
+
+    @api.depends("partner_id", "service_id", "provider_id", "location_id")
+    def _compute_insights_html(self):
+        for wizard in self:
+            draft = self.env["clinic.appointment"].new({
+                "partner_id": wizard.partner_id.id, "service_id": wizard.service_id.id,
+                "provider_id": wizard.provider_id.id, "location_id": wizard.location_id.id,
+            })
+            wizard.insights_html = draft.booking_insights_html if wizard.partner_id else False
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
+            "target": "new", "name": self.env._("Book an Appointment"),
+        }
+
+    def action_previous_day(self):
+        self.day = max(self.day - timedelta(days=1), fields.Date.context_today(self))
+        return self._reopen()
+
+    def action_next_day(self):
+        self.day += timedelta(days=1)
+        return self._reopen()
+
+    def action_next_available(self):
+        """Jump to the first day, from the day after the one shown, that has a free slot."""
+        slots = self._find_slots(self.day + timedelta(days=1), SEARCH_DAYS)
+        if not slots:
+            raise UserError(self.env._("No free slot in the next %s days for these choices.", SEARCH_DAYS))
+        tz = pytz.timezone(self.location_id.tz or "UTC")
+        self.day = pytz.utc.localize(slots[0]["start"]).astimezone(tz).date()
+        return self._reopen()
+
+    def _book(self, slot):
+        self.ensure_one()
+        try:
+            appointment = self.env["clinic.appointment"].create({
+                "partner_id": self.partner_id.id, "service_id": self.service_id.id,
+                "provider_id": slot.provider_id.id, "location_id": slot.location_id.id,
+                "room_id": slot.room_id.id, "case_id": self.case_id.id, "start": slot.start, "stop": slot.stop,
+                "source": "staff",
+            })
+        except ValidationError as error:
+            raise UserError(self.env._(
+                "%s\n\nThe schedule changed since this list was shown: pick another time.", error.args[0]
+            )) from error
+        return {
+            "type": "ir.actions.act_window", "res_model": "clinic.appointment", "res_id": appointment.id,
+            "view_mode": "form", "target": "current",
+        }
+
+
+class ClinicBookingWizardSlot(models.TransientModel):
+    _name = "clinic.booking.wizard.slot"
+    _description = "Free Slot"
+    _order = "start, id"
+
+    wizard_id = fields.Many2one("clinic.booking.wizard", required=True, ondelete="cascade")
+    start = fields.Datetime(required=True)
+    stop = fields.Datetime(required=True)
+    provider_id = fields.Many2one("clinic.provider", required=True)
+    location_id = fields.Many2one("clinic.location", required=True)
+    room_id = fields.Many2one("clinic.room")
+    label = fields.Char(compute="_compute_label")
+
+    @api.depends("start", "stop", "location_id")
+    def _compute_label(self):
+        for slot in self:
+            tz = slot.location_id.tz or "UTC"
+            slot.label = "%s – %s" % (
+                format_datetime(self.env, slot.start, tz=tz, dt_format="EEE d MMM, HH:mm"),
+                format_datetime(self.env, slot.stop, tz=tz, dt_format="HH:mm"),
+            )
+
+    def action_book(self):
+        self.ensure_one()
+        return self.wizard_id._book(self)
