@@ -22,7 +22,9 @@ class ClinicBookingWizard(models.TransientModel):
         "clinic.provider", string="Provider", domain="[('service_ids', 'in', service_id)]",
         help="Leave empty for the first available provider.",
     )
-    case_id = fields.Many2one("clinic.case", string="Case File", domain="[('partner_id', '=', partner_id), ('state', '=', 'open')]")
+    case_id = fields.Many2one(
+        "clinic.case", string="Case File", domain="[('partner_id', '=', partner_id), ('state', '=', 'open')]"
+    )
     day = fields.Date(required=True, default=fields.Date.context_today)
     slot_ids = fields.One2many("clinic.booking.wizard.slot", "wizard_id", compute="_compute_slot_ids", store=True)
     slot_count = fields.Integer(compute="_compute_slot_ids", store=True)
