@@ -23,6 +23,7 @@
         "views/clinic_blocked_time_views.xml",
         "wizards/clinic_appointment_cancel_views.xml",
         "wizards/clinic_booking_wizard_views.xml",
+        "wizards/clinic_series_wizard_views.xml",
         "views/clinic_scheduling_menus.xml",
     ],
     "demo": [

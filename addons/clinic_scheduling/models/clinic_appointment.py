@@ -94,6 +94,9 @@ class ClinicAppointment(models.Model):
         "it does not block and is not blocked by other appointments.",
     )
     calendar_event_id = fields.Many2one("calendar.event", readonly=True, copy=False, index="btree_not_null")
+    series_id = fields.Many2one(
+        "clinic.appointment.series", string="Series", readonly=True, copy=False, index="btree_not_null",
+    )
     notes = fields.Text(string="Front-desk Notes")
     color = fields.Integer(related="service_id.color")
     client_alert = fields.Text(related="partner_id.clinic_alert")
@@ -570,6 +573,21 @@ class ClinicAppointment(models.Model):
             "view_mode": "form",
             "target": "new",
             "context": {"default_appointment_ids": self.ids},
+        }
+
+    def action_open_series_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Repeat Appointment"),
+            "res_model": "clinic.series.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_appointment_id": self.id, "default_partner_id": self.partner_id.id,
+                "default_service_id": self.service_id.id, "default_provider_id": self.provider_id.id,
+                "default_location_id": self.location_id.id, "default_first_start": fields.Datetime.to_string(self.start),
+            },
         }
 
     def action_reset_to_booked(self):

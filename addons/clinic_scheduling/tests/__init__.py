@@ -6,3 +6,4 @@ from . import test_calendar
 from . import test_insights
 from . import test_booking_wizard
 from . import test_tours
+from . import test_series

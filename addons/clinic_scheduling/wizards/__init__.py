@@ -1,2 +1,3 @@
 from . import clinic_appointment_cancel
 from . import clinic_booking_wizard
+from . import clinic_series_wizard

@@ -1,0 +1,77 @@
+from datetime import datetime
+
+from odoo.exceptions import UserError
+from odoo.tests import freeze_time, tagged
+
+from .common import ClinicCase
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-02-23 12:00:00")
+class TestSeries(ClinicCase):
+
+    def plan(self, first, **values):
+        action = first.with_user(self.frontdesk).action_open_series_wizard()
+        Wizard = self.env["clinic.series.wizard"].with_user(self.frontdesk).with_context(**action["context"])
+        return Wizard.create(dict({"interval_weeks": 1, "end_type": "count", "count": 4}, **values))
+
+    def test_weekly_series_keeps_the_local_time_across_daylight_saving(self):
+        first = self.book("2026-03-03 15:00")  # Tuesday 10:00 in Toronto (EST)
+        wizard = self.plan(first)
+        self.assertEqual(wizard.line_ids.mapped("planned_start"), [
+            datetime(2026, 3, 3, 15, 0), datetime(2026, 3, 10, 14, 0),  # 10:00 EDT after 8 March
+            datetime(2026, 3, 17, 14, 0), datetime(2026, 3, 24, 14, 0),
+        ])
+        self.assertEqual(wizard.line_ids.mapped("status"), ["free"] * 4, "the first is the appointment itself")
+        wizard.action_confirm()
+        series = first.series_id
+        self.assertTrue(series)
+        self.assertEqual(len(series.appointment_ids), 4)
+        self.assertEqual(set(series.appointment_ids.mapped("state")), {"booked"})
+
+    def test_conflicts_are_previewed_with_an_alternative_or_skipped(self):
+        first = self.book("2026-03-03 15:00")
+        self.book("2026-03-10 14:00", partner=self.client_2, room=self.room_2)  # Alice busy 10:00-10:40
+        self.env["resource.calendar.leaves"].create({
+            "name": "Course", "resource_id": self.alice.resource_id.id,
+            "date_from": datetime(2026, 3, 17, 4, 0), "date_to": datetime(2026, 3, 18, 4, 0),
+        })
+        wizard = self.plan(first)
+        moved, skipped_or_other = wizard.line_ids[1], wizard.line_ids[2]
+        self.assertEqual(moved.status, "moved")
+        self.assertIn("Alice Physio is already booked", moved.reason)
+        # 9:15 and 10:45 are both 45 minutes away from 10:00: the earlier one wins.
+        self.assertEqual(moved.start, datetime(2026, 3, 10, 13, 15), "the nearest free start that day")
+        self.assertEqual(moved.provider_id, self.alice)
+        self.assertEqual(skipped_or_other.status, "moved", "Alice is away: Bob takes that week")
+        self.assertEqual(skipped_or_other.provider_id, self.bob)
+        self.assertEqual(wizard.conflict_count, 2)
+        self.bob.active = False
+        wizard.count = 3
+        self.assertEqual(wizard.line_ids[2].status, "skipped")
+        self.assertFalse(wizard.line_ids[2].start)
+
+    def test_series_is_booked_all_or_nothing(self):
+        first = self.book("2026-03-03 15:00")
+        wizard = self.plan(first)
+        self.book(wizard.line_ids[3].start, partner=self.client_2, room=self.room_2)  # taken after the preview
+        before = self.env["clinic.appointment"].search_count([])
+        with self.assertRaises(UserError) as caught:
+            wizard.action_confirm()
+        self.assertIn("nothing was booked", str(caught.exception))
+        self.assertEqual(self.env["clinic.appointment"].search_count([]), before)
+
+    def test_cancel_one_following_or_all(self):
+        first = self.book("2026-03-03 15:00")
+        self.plan(first, count=5).action_confirm()
+        visits = first.series_id.appointment_ids.sorted("start")
+        Cancel = self.env["clinic.appointment.cancel"].with_user(self.frontdesk)
+        Cancel.create({"appointment_ids": visits[1].ids, "reason_id": self.reason_client.id}).action_cancel()
+        self.assertEqual(visits.mapped("state"), ["booked", "cancelled", "booked", "booked", "booked"])
+        Cancel.create({"appointment_ids": visits[3].ids, "reason_id": self.reason_client.id,
+                       "scope": "following"}).action_cancel()
+        self.assertEqual(visits.mapped("state"), ["booked", "cancelled", "booked", "cancelled", "cancelled"])
+        Cancel.create({"appointment_ids": visits[0].ids, "reason_id": self.reason_clinic.id,
+                       "scope": "all"}).action_cancel()
+        self.assertEqual(set(visits.mapped("state")), {"cancelled"})
+        self.assertEqual(visits[2].cancel_reason_id, self.reason_clinic)
