@@ -267,6 +267,7 @@ class Generator:
     def create(self, plans):
         Appointment = self.env["clinic.appointment"].with_context(
             tracking_disable=True, mail_create_nolog=True, mail_notrack=True, mail_auto_subscribe_no_notify=True,
+            clinic_no_messages=True,  # generated history: nobody is emailed about it
         )
         reasons = self.env["clinic.cancel.reason"].search([])
         client_reasons = reasons.filtered(lambda r: not r.by_clinic) or reasons

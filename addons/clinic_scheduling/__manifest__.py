@@ -12,6 +12,7 @@
         "security/ir.model.access.csv",
         "security/clinic_scheduling_rules.xml",
         "data/clinic_scheduling_data.xml",
+        "data/clinic_mail_templates.xml",
         "views/clinic_location_views.xml",
         "views/clinic_room_views.xml",
         "views/clinic_provider_views.xml",

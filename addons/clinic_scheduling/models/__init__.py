@@ -7,6 +7,7 @@ from . import clinic_cancel_reason
 from . import clinic_case
 from . import clinic_appointment
 from . import clinic_appointment_series
+from . import clinic_appointment_message
 from . import res_partner
 from . import resource_calendar_attendance
 from . import calendar_event

@@ -1,10 +1,12 @@
 from datetime import timedelta
 from itertools import groupby
 
-from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+import pytz
+import vobject
 from markupsafe import Markup
 
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_datetime
 
 # States in which an appointment holds its provider and room.
@@ -98,6 +100,7 @@ class ClinicAppointment(models.Model):
         "clinic.appointment.series", string="Series", readonly=True, copy=False, index="btree_not_null",
     )
     notes = fields.Text(string="Front-desk Notes")
+    message_queue_ids = fields.One2many("clinic.appointment.message", "appointment_id", string="Client Messages")
     color = fields.Integer(related="service_id.color")
     client_alert = fields.Text(related="partner_id.clinic_alert")
     booking_insights_html = fields.Html(
@@ -398,6 +401,8 @@ class ClinicAppointment(models.Model):
         for appointment in appointments.filtered("overbooked"):
             appointment._log_overbooking()
         appointments._sync_calendar_events()
+        if not self.env.context.get("clinic_no_messages"):
+            appointments.filtered(lambda a: a.state == "booked")._queue_messages("booked")
         return appointments
 
     def write(self, vals):
@@ -418,6 +423,8 @@ class ClinicAppointment(models.Model):
                 appointment._log_overbooking()
         if CALENDAR_FIELDS.intersection(vals) and not self.env.context.get("clinic_calendar_sync"):
             self._sync_calendar_events()
+        if "start" in vals and not self.env.context.get("clinic_no_messages"):
+            self.filtered(lambda a: a.state in ("booked", "confirmed"))._queue_messages("moved")
         return result
 
     @api.ondelete(at_uninstall=False)
@@ -510,6 +517,51 @@ class ClinicAppointment(models.Model):
                 appointment.with_context(clinic_calendar_sync=True).calendar_event_id = event
 
     # ------------------------------------------------------------------
+    # Client messages (queued here, sent by the scheduled job)
+    # ------------------------------------------------------------------
+    def _reminder_hours(self):
+        self.ensure_one()
+        return self.service_id.reminder_hours or self.location_id.reminder_hours
+
+    def _queue_messages(self, event):
+        """Queue what the client should hear about ``event`` (booked, moved, cancelled, no_show)."""
+        Message = self.env["clinic.appointment.message"].sudo()  # the queue is the system's, not the user's
+        now = fields.Datetime.now()
+        for appointment in self:
+            key = fields.Datetime.to_string(appointment.start)
+            if event in ("booked", "moved"):
+                if appointment.start <= now:
+                    continue  # back-dated: nothing to announce
+                Message._queue(appointment, "confirmation" if event == "booked" else "reschedule", key, now)
+                hours = appointment._reminder_hours()
+                if hours and appointment.start - timedelta(hours=hours) > now:
+                    Message._queue(appointment, "reminder", key, appointment.start - timedelta(hours=hours))
+            elif event == "cancelled":
+                Message._queue(appointment, "cancellation", fields.Datetime.to_string(appointment.cancelled_at), now)
+            elif event == "no_show":
+                Message._queue(appointment, "no_show", key, now)
+
+    def _local_start_label(self):
+        self.ensure_one()
+        return format_datetime(self.env, self.start, tz=self.location_id.tz, dt_format="EEEE d MMMM y, HH:mm")
+
+    def _ics(self, cancel=False):
+        """The appointment as an iCalendar file for the client's own calendar."""
+        self.ensure_one()
+        calendar = vobject.iCalendar()
+        calendar.add("method").value = "CANCEL" if cancel else "PUBLISH"
+        event = calendar.add("vevent")
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
+        event.add("uid").value = f"clinic-appointment-{self.id}@{uuid}"
+        event.add("dtstart").value = pytz.utc.localize(self.start)
+        event.add("dtend").value = pytz.utc.localize(self.stop)
+        event.add("dtstamp").value = pytz.utc.localize(fields.Datetime.now())
+        event.add("summary").value = f"{self.service_id.name} – {self.location_id.company_id.name}"
+        event.add("location").value = self._calendar_event_values()["location"]
+        event.add("status").value = "CANCELLED" if cancel else "CONFIRMED"
+        return calendar.serialize().encode()
+
+    # ------------------------------------------------------------------
     # Lifecycle (DESIGN.md: other addons extend these with super())
     # ------------------------------------------------------------------
     def _set_state(self, from_states, state, **values):
@@ -539,7 +591,10 @@ class ClinicAppointment(models.Model):
         early = self.filtered(lambda a: a.start > now)
         if early:
             raise UserError(self.env._("%s has not started yet: it cannot be a no-show.", early[0].name))
-        return self._set_state({"booked", "confirmed"}, "no_show")
+        result = self._set_state({"booked", "confirmed"}, "no_show")
+        if not self.env.context.get("clinic_no_messages"):
+            self._queue_messages("no_show")
+        return result
 
     def action_cancel(self, reason=None, note=None, when=None):
         """Cancel with a reason (a clinic.cancel.reason record or id).
@@ -563,6 +618,8 @@ class ClinicAppointment(models.Model):
                 {"booked", "confirmed"}, "cancelled",
                 cancel_reason_id=reason.id, cancel_note=note or False, cancelled_at=when, late_cancel=late,
             )
+        if not self.env.context.get("clinic_no_messages"):
+            self.filtered(lambda a: a.stop > now)._queue_messages("cancelled")
         return True
 
     def action_open_cancel_wizard(self):
@@ -586,7 +643,8 @@ class ClinicAppointment(models.Model):
             "context": {
                 "default_appointment_id": self.id, "default_partner_id": self.partner_id.id,
                 "default_service_id": self.service_id.id, "default_provider_id": self.provider_id.id,
-                "default_location_id": self.location_id.id, "default_first_start": fields.Datetime.to_string(self.start),
+                "default_location_id": self.location_id.id,
+                "default_first_start": fields.Datetime.to_string(self.start),
             },
         }
 

@@ -27,6 +27,10 @@ class ClinicLocation(models.Model):
         help="When the location is open. Providers can only be booked here inside these hours.",
     )
     phone = fields.Char(related="partner_id.phone", readonly=False)
+    reminder_hours = fields.Float(
+        string="Reminder (h before)", default=24.0,
+        help="When clients are reminded of their appointments here (services may override it). Zero: no reminder.",
+    )
     room_ids = fields.One2many("clinic.room", "location_id", string="Rooms")
     room_count = fields.Integer(compute="_compute_room_count")
     color = fields.Integer()

@@ -43,6 +43,9 @@ class ClinicService(models.Model):
         string="Late-Cancel Window (h)", default=24.0,
         help="A client cancellation within this many hours of the start is a late cancellation.",
     )
+    reminder_hours = fields.Float(
+        string="Reminder (h before)", help="When the client is reminded. Zero: the location's setting."
+    )
     room_required = fields.Boolean(help="Every appointment of this service takes a room.")
     room_tag_ids = fields.Many2many(
         "clinic.room.tag", string="Room Features", help="The room must have all of these features."

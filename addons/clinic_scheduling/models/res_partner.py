@@ -8,6 +8,10 @@ class ResPartner(models.Model):
 
     clinic_client = fields.Boolean(index=True, help="Has been booked at the clinic at least once.")
     birthdate = fields.Date(string="Date of Birth")
+    clinic_no_messages = fields.Boolean(
+        string="No Appointment Messages",
+        help="The client does not want confirmations, reminders or other appointment messages.",
+    )
     clinic_alert = fields.Text(
         string="Client Alert", help="Shown to staff whenever this client is booked or their appointment opened."
     )

@@ -7,3 +7,4 @@ from . import test_insights
 from . import test_booking_wizard
 from . import test_tours
 from . import test_series
+from . import test_messages
