@@ -236,6 +236,9 @@ class Generator:
                     "location_id": location.id,
                     "room_id": room.id if room else False,
                     "start": cursor,
+                    # Booked between the same day and three weeks ahead (lead time in the reports).
+                    "booked_at": min(cursor - timedelta(days=self.rng.randint(0, 21), hours=self.rng.randint(1, 9)),
+                                     self.now),
                 })
                 step = service.duration + service.buffer_after + service.buffer_before
                 cursor += timedelta(minutes=-(-step // 15) * 15)

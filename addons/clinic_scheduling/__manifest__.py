@@ -25,6 +25,7 @@
         "wizards/clinic_appointment_cancel_views.xml",
         "wizards/clinic_booking_wizard_views.xml",
         "wizards/clinic_series_wizard_views.xml",
+        "report/clinic_appointment_report_views.xml",
         "views/clinic_scheduling_menus.xml",
     ],
     "demo": [

@@ -82,6 +82,9 @@ class ClinicAppointment(models.Model):
         [("staff", "Staff"), ("portal", "Online"), ("waitlist", "Waitlist")],
         default="staff", required=True, readonly=True,
     )
+    booked_at = fields.Datetime(
+        readonly=True, copy=False, default=fields.Datetime.now, help="When the booking was made (lead time).",
+    )
     cancel_reason_id = fields.Many2one("clinic.cancel.reason", readonly=True, tracking=True, copy=False)
     cancel_note = fields.Text(readonly=True, copy=False)
     cancelled_at = fields.Datetime(readonly=True, copy=False)

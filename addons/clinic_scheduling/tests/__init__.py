@@ -8,3 +8,4 @@ from . import test_booking_wizard
 from . import test_tours
 from . import test_series
 from . import test_messages
+from . import test_report
