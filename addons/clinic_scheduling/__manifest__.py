@@ -22,6 +22,7 @@
         "views/res_partner_views.xml",
         "views/resource_calendar_views.xml",
         "views/clinic_blocked_time_views.xml",
+        "views/clinic_waitlist_views.xml",
         "wizards/clinic_appointment_cancel_views.xml",
         "wizards/clinic_booking_wizard_views.xml",
         "wizards/clinic_series_wizard_views.xml",

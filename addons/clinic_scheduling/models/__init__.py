@@ -8,6 +8,7 @@ from . import clinic_case
 from . import clinic_appointment
 from . import clinic_appointment_series
 from . import clinic_appointment_message
+from . import clinic_waitlist
 from . import res_partner
 from . import resource_calendar_attendance
 from . import calendar_event

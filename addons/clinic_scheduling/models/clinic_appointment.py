@@ -428,6 +428,8 @@ class ClinicAppointment(models.Model):
             self._sync_calendar_events()
         if "start" in vals and not self.env.context.get("clinic_no_messages"):
             self.filtered(lambda a: a.state in ("booked", "confirmed"))._queue_messages("moved")
+        if "start" in vals or "provider_id" in vals:
+            self._waitlist_time_freed()
         return result
 
     @api.ondelete(at_uninstall=False)
@@ -623,7 +625,13 @@ class ClinicAppointment(models.Model):
             )
         if not self.env.context.get("clinic_no_messages"):
             self.filtered(lambda a: a.stop > now)._queue_messages("cancelled")
+        self._waitlist_time_freed()
         return True
+
+    def _waitlist_time_freed(self):
+        """Time freed up in the future: let the waitlist job run soon (outside this transaction)."""
+        if any(a.start > fields.Datetime.now() for a in self):
+            self.env.ref("clinic_scheduling.ir_cron_clinic_waitlist")._trigger()
 
     def action_open_cancel_wizard(self):
         return {

@@ -9,3 +9,4 @@ from . import test_tours
 from . import test_series
 from . import test_messages
 from . import test_report
+from . import test_waitlist

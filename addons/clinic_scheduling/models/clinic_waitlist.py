@@ -1,0 +1,226 @@
+import uuid
+from datetime import datetime, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+OFFER_HOURS = 12
+
+
+class ClinicWaitlist(models.Model):
+    """A client waiting for an earlier or any slot of a service, with preferred providers, days and
+    hours. A scheduled job (triggered when time frees up) offers them matching free slots."""
+
+    _name = "clinic.waitlist"
+    _description = "Waitlist Entry"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "priority desc, create_date, id"
+
+    partner_id = fields.Many2one("res.partner", string="Client", required=True, index=True, tracking=True)
+    service_id = fields.Many2one("clinic.service", required=True, tracking=True)
+    provider_ids = fields.Many2many(
+        "clinic.provider", string="Preferred Providers", help="Empty: any provider offering the service.",
+    )
+    location_id = fields.Many2one("clinic.location", help="Empty: any location.")
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    date_from = fields.Date(string="From", required=True, default=fields.Date.context_today)
+    date_to = fields.Date(string="Until", required=True,
+                          default=lambda self: fields.Date.context_today(self) + timedelta(days=28))
+    mon = fields.Boolean(default=True)
+    tue = fields.Boolean(default=True)
+    wed = fields.Boolean(default=True)
+    thu = fields.Boolean(default=True)
+    fri = fields.Boolean(default=True)
+    sat = fields.Boolean(default=True)
+    sun = fields.Boolean(default=True)
+    hour_from = fields.Float(string="Between", default=0.0, help="Earliest start, in the location's time.")
+    hour_to = fields.Float(string="And", default=24.0, help="Latest end, in the location's time.")
+    priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0")
+    note = fields.Text()
+    state = fields.Selection(
+        [("waiting", "Waiting"), ("offered", "Offered"), ("booked", "Booked"), ("expired", "Expired"),
+         ("withdrawn", "Withdrawn")],
+        default="waiting", required=True, index=True, tracking=True,
+    )
+    appointment_id = fields.Many2one("clinic.appointment", readonly=True, tracking=True)
+    offer_ids = fields.One2many("clinic.waitlist.offer", "waitlist_id", string="Offers")
+
+    @api.constrains("date_from", "date_to", "hour_from", "hour_to")
+    def _check_window(self):
+        for entry in self:
+            if entry.date_to < entry.date_from:
+                raise ValidationError(self.env._("The waitlist window ends before it starts."))
+            if not 0 <= entry.hour_from < entry.hour_to <= 24:
+                raise ValidationError(self.env._("The preferred hours must be within the day, start before end."))
+
+    @api.depends("partner_id", "service_id")
+    def _compute_display_name(self):
+        for entry in self:
+            entry.display_name = f"{entry.partner_id.name or ''} – {entry.service_id.name or ''}"
+
+    def _open_offer_label(self):
+        """'Tuesday 3 March 2026, 10:00 with Maya Chen at Riverside' for the open offer (mail template)."""
+        self.ensure_one()
+        offer = self.offer_ids.filtered(lambda o: o.state == "open")[:1]
+        if not offer:
+            return ""
+        return self.env._("%(when)s with %(provider)s at %(location)s", when=offer._start_label(),
+                          provider=offer.provider_id.name, location=offer.location_id.name)
+
+    def action_withdraw(self):
+        self.offer_ids.filtered(lambda o: o.state == "open").write({"state": "withdrawn"})
+        self.write({"state": "withdrawn"})
+
+    def action_find_offers(self):
+        self._make_offers()
+
+    # ------------------------------------------------------------------
+    def _fits(self, slot, tz):
+        local_start = pytz.utc.localize(slot["start"]).astimezone(tz)
+        local_stop = pytz.utc.localize(slot["stop"]).astimezone(tz)
+        if not self[WEEKDAYS[local_start.weekday()]]:
+            return False
+        start_hours = local_start.hour + local_start.minute / 60
+        stop_hours = start_hours + (slot["stop"] - slot["start"]).total_seconds() / 3600
+        return local_start.date() == local_stop.date() and self.hour_from <= start_hours and stop_hours <= self.hour_to
+
+    def _make_offers(self):
+        """Offer each waiting entry its earliest matching free slot not offered to it before.
+        Entries asking the same thing share one engine call."""
+        now = fields.Datetime.now()
+        today = fields.Date.context_today(self)
+        entries = self.filtered(lambda e: e.state == "waiting" and e.date_to >= today)
+        groups = {}
+        for entry in entries:
+            key = (entry.service_id, entry.location_id, entry.provider_ids)
+            groups.setdefault(key, self.browse())
+            groups[key] |= entry
+        Offer = self.env["clinic.waitlist.offer"]
+        created = Offer
+        for (service, location, providers), group in groups.items():
+            start = datetime.combine(max(min(group.mapped("date_from")), today), datetime.min.time())
+            stop = datetime.combine(max(group.mapped("date_to")) + timedelta(days=2), datetime.min.time())
+            slots = service._get_available_slots(
+                max(start - timedelta(days=1), now), stop, provider_ids=providers.ids or None,
+                location_id=location.id or None, online=True,
+            )
+            locations = self.env["clinic.location"].browse({slot["location_id"] for slot in slots})
+            tz_by_location = {loc.id: pytz.timezone(loc.tz or "UTC") for loc in locations}
+            for entry in group:
+                offered = {(o.start, o.provider_id.id) for o in entry.offer_ids}
+                for slot in slots:
+                    tz = tz_by_location[slot["location_id"]]
+                    local_day = pytz.utc.localize(slot["start"]).astimezone(tz).date()
+                    if not (entry.date_from <= local_day <= entry.date_to):
+                        continue
+                    if (slot["start"], slot["provider_id"]) in offered or not entry._fits(slot, tz):
+                        continue
+                    created |= Offer.create({
+                        "waitlist_id": entry.id, "start": slot["start"], "stop": slot["stop"],
+                        "provider_id": slot["provider_id"], "location_id": slot["location_id"],
+                        "room_id": slot["room_id"], "expires_at": now + timedelta(hours=OFFER_HOURS),
+                    })
+                    entry.state = "offered"
+                    break
+        for offer in created:
+            offer._notify_client()
+        return created
+
+    @api.model
+    def _cron_waitlist(self):
+        """Expire old offers, then offer freed time to whoever waits for it."""
+        self.env["clinic.waitlist.offer"].search(
+            [("state", "=", "open"), ("expires_at", "<=", fields.Datetime.now())]
+        )._expire()
+        self.search([("state", "=", "waiting"), ("date_to", ">=", fields.Date.context_today(self))])._make_offers()
+        past = self.search([("state", "in", ("waiting", "offered")), ("date_to", "<", fields.Date.context_today(self))])
+        past.write({"state": "expired"})
+
+
+class ClinicWaitlistOffer(models.Model):
+    _name = "clinic.waitlist.offer"
+    _description = "Waitlist Offer"
+    _order = "create_date desc, id desc"
+
+    waitlist_id = fields.Many2one("clinic.waitlist", required=True, index=True, ondelete="cascade")
+    partner_id = fields.Many2one(related="waitlist_id.partner_id", store=True)
+    service_id = fields.Many2one(related="waitlist_id.service_id", store=True)
+    company_id = fields.Many2one(related="waitlist_id.company_id", store=True)
+    start = fields.Datetime(required=True)
+    stop = fields.Datetime(required=True)
+    provider_id = fields.Many2one("clinic.provider", required=True)
+    location_id = fields.Many2one("clinic.location", required=True)
+    room_id = fields.Many2one("clinic.room")
+    expires_at = fields.Datetime(required=True)
+    state = fields.Selection(
+        [("open", "Open"), ("accepted", "Accepted"), ("declined", "Declined"), ("expired", "Expired"),
+         ("taken", "Taken by someone else"), ("withdrawn", "Withdrawn")],
+        default="open", required=True, index=True,
+    )
+    access_token = fields.Char(copy=False, default=lambda self: str(uuid.uuid4()), groups="base.group_system")
+    appointment_id = fields.Many2one("clinic.appointment", readonly=True)
+
+    _sql_constraints = [
+        ("once", "unique (waitlist_id, start, provider_id)", "This time was already offered to this client."),
+    ]
+
+    def _start_label(self):
+        self.ensure_one()
+        draft = self.env["clinic.appointment"].new({"start": self.start, "location_id": self.location_id.id})
+        return draft._local_start_label()
+
+    def _notify_client(self):
+        self.ensure_one()
+        partner = self.partner_id
+        if partner.clinic_no_messages or not partner.email or partner.is_blacklisted:
+            return
+        self.waitlist_id.message_post_with_source(
+            "clinic_scheduling.mail_template_waitlist_offer", message_type="comment",
+            subtype_xmlid="mail.mt_comment", partner_ids=partner.ids,
+        )
+
+    def _expire(self):
+        self.write({"state": "expired"})
+        self.waitlist_id.filtered(lambda e: e.state == "offered").write({"state": "waiting"})
+
+    def action_accept(self):
+        """The client said yes: book it through the normal validation. The first acceptance wins;
+        a later one finds the time taken and the client goes back to waiting."""
+        self.ensure_one()
+        if self.state != "open":
+            raise UserError(self.env._("This offer is %s.", dict(self._fields["state"].selection)[self.state]))
+        if self.expires_at < fields.Datetime.now():
+            self._expire()
+            return self._notify_staff(self.env._("This offer has expired."), "warning")
+        entry = self.waitlist_id
+        try:
+            with self.env.cr.savepoint():
+                appointment = self.env["clinic.appointment"].create({
+                    "partner_id": entry.partner_id.id, "service_id": entry.service_id.id,
+                    "provider_id": self.provider_id.id, "location_id": self.location_id.id,
+                    "room_id": self.room_id.id, "start": self.start, "stop": self.stop, "source": "waitlist",
+                })
+        except ValidationError:
+            self.state = "taken"
+            entry.state = "waiting"
+            entry.message_post(body=self.env._("The offered time was taken by someone else; still waiting."))
+            return self._notify_staff(self.env._("Someone else took this time: the client is back on the waitlist."),
+                                      "warning")
+        self.write({"state": "accepted", "appointment_id": appointment.id})
+        entry.write({"state": "booked", "appointment_id": appointment.id})
+        entry.offer_ids.filtered(lambda o: o.state == "open").write({"state": "withdrawn"})
+        return {
+            "type": "ir.actions.act_window", "res_model": "clinic.appointment", "res_id": appointment.id,
+            "view_mode": "form", "target": "current",
+        }
+
+    def action_decline(self):
+        self.filtered(lambda o: o.state == "open").write({"state": "declined"})
+        self.waitlist_id.filtered(lambda e: e.state == "offered").write({"state": "waiting"})
+
+    def _notify_staff(self, message, kind):
+        return {"type": "ir.actions.client", "tag": "display_notification",
+                "params": {"message": message, "type": kind, "sticky": False}}
