@@ -6,7 +6,7 @@
     "author": "Clinic Suite contributors",
     "website": "https://github.com/clinic-suite/clinic-suite",
     "license": "LGPL-3",
-    "depends": ["contacts", "calendar", "resource", "mail"],
+    "depends": ["contacts", "calendar", "resource", "mail", "bus"],
     "data": [
         "security/clinic_scheduling_groups.xml",
         "security/ir.model.access.csv",
@@ -33,6 +33,9 @@
         "demo/clinic_scheduling_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "clinic_scheduling/static/src/day_view/*",
+        ],
         "web.assets_tests": [
             "clinic_scheduling/static/tests/tours/*.js",
         ],

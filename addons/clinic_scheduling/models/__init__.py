@@ -9,6 +9,7 @@ from . import clinic_appointment
 from . import clinic_appointment_series
 from . import clinic_appointment_message
 from . import clinic_waitlist
+from . import clinic_day_view
 from . import res_partner
 from . import resource_calendar_attendance
 from . import calendar_event

@@ -404,6 +404,7 @@ class ClinicAppointment(models.Model):
         for appointment in appointments.filtered("overbooked"):
             appointment._log_overbooking()
         appointments._sync_calendar_events()
+        appointments._notify_schedule_changed()
         if not self.env.context.get("clinic_no_messages"):
             appointments.filtered(lambda a: a.state == "booked")._queue_messages("booked")
         return appointments
@@ -426,6 +427,8 @@ class ClinicAppointment(models.Model):
                 appointment._log_overbooking()
         if CALENDAR_FIELDS.intersection(vals) and not self.env.context.get("clinic_calendar_sync"):
             self._sync_calendar_events()
+        if CALENDAR_FIELDS.intersection(vals):
+            self._notify_schedule_changed()
         if "start" in vals and not self.env.context.get("clinic_no_messages"):
             self.filtered(lambda a: a.state in ("booked", "confirmed"))._queue_messages("moved")
         if "start" in vals or "provider_id" in vals:

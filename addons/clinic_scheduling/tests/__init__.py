@@ -10,3 +10,5 @@ from . import test_series
 from . import test_messages
 from . import test_report
 from . import test_waitlist
+from . import test_day_view
+from . import test_demo_data

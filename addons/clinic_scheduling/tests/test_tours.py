@@ -23,6 +23,12 @@ class TestFrontDeskTours(HttpCase):
             "name": "Tour Provider", "resource_calendar_id": calendar.id, "tz": "UTC",
             "service_ids": [Command.set(service.ids)], "location_ids": [Command.set(location.ids)],
         })
+        # Today is fully taken (whatever the hour the test runs at): the wizard must page to tomorrow.
+        today = fields.Datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        cls.env["resource.calendar.leaves"].create({
+            "name": "Busy today", "resource_id": cls.provider.resource_id.id,
+            "date_from": today, "date_to": today + timedelta(days=1),
+        })
         cls.client = cls.env["res.partner"].create({
             "name": "Tour Client", "clinic_client": True, "clinic_alert": "Tour alert: uses a cane",
         })

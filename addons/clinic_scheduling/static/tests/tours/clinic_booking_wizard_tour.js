@@ -21,13 +21,17 @@ registry.category("web_tour.tours").add("clinic_booking_wizard", {
             trigger: ".modal .o_clinic_insight:contains('Tour alert: uses a cane')",
         },
         {
+            content: "Today is full",
+            trigger: ".modal .o_field_widget[name='slot_count']:contains('0')",
+        },
+        {
             content: "Page to the next day with free time",
             trigger: ".modal button[name='action_next_available']",
             run: "click",
         },
         {
             content: "Book the first free slot in one click",
-            trigger: ".modal .o_clinic_booking_slots .o_data_row:first-child button.o_clinic_book_slot",
+            trigger: ".modal .o_clinic_booking_slots .o_data_row:first-child button.o_clinic_book_slot:enabled",
             run: "click",
         },
         {

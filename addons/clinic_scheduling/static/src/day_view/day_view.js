@@ -1,0 +1,153 @@
+import { Component, onWillStart, onWillUnmount, useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+
+const PX_PER_MINUTE = 1.2;
+const STATE_LABELS = {
+    booked: _t("Booked"),
+    confirmed: _t("Confirmed"),
+    arrived: _t("Arrived"),
+    in_session: _t("In session"),
+    done: _t("Done"),
+    no_show: _t("No-show"),
+};
+
+/**
+ * The front desk's day: providers as columns, a time grid in the location's time zone,
+ * working hours shaded, blocked time and time off shown, appointments as cards with their state
+ * actions. Click an empty spot to book there, drag a card to move it (the server validates),
+ * and it refreshes by itself when anyone changes the schedule.
+ */
+export class ClinicDayView extends Component {
+    static template = "clinic_scheduling.DayView";
+    static props = { ...standardActionServiceProps };
+
+    setup() {
+        this.orm = useService("orm");
+        this.action = useService("action");
+        this.notification = useService("notification");
+        this.busService = this.env.services.bus_service;
+        this.state = useState({ data: null, day: null, locationId: null });
+        this.stateLabels = STATE_LABELS;
+        this.pxPerMinute = PX_PER_MINUTE;
+        this.onScheduleChanged = () => this.load();
+        onWillStart(async () => {
+            await this.load();
+            this.busService.subscribe("clinic.schedule/changed", this.onScheduleChanged);
+        });
+        onWillUnmount(() => this.busService.unsubscribe("clinic.schedule/changed", this.onScheduleChanged));
+    }
+
+    async load() {
+        this.state.data = await this.orm.call("clinic.appointment", "get_day_view_data", [], {
+            day: this.state.day,
+            location_id: this.state.locationId,
+        });
+        this.state.day = this.state.data.day;
+        this.state.locationId = this.state.data.location && this.state.data.location.id;
+    }
+
+    get hours() {
+        const [first, last] = this.state.data.hours;
+        const hours = [];
+        for (let hour = first; hour < last; hour++) {
+            hours.push(hour);
+        }
+        return hours;
+    }
+
+    top(minute) {
+        return (minute - this.state.data.hours[0] * 60) * PX_PER_MINUTE;
+    }
+
+    height(start, end) {
+        return Math.max((end - start) * PX_PER_MINUTE, 14);
+    }
+
+    get gridHeight() {
+        const [first, last] = this.state.data.hours;
+        return (last - first) * 60 * PX_PER_MINUTE;
+    }
+
+    appointmentsOf(provider) {
+        return this.state.data.appointments.filter((a) => a.provider_id === provider.id);
+    }
+
+    shiftDay(days) {
+        const day = luxon.DateTime.fromISO(this.state.day).plus({ days });
+        this.state.day = day.toISODate();
+        return this.load();
+    }
+
+    today() {
+        this.state.day = null;
+        return this.load();
+    }
+
+    changeLocation(ev) {
+        this.state.locationId = parseInt(ev.target.value);
+        return this.load();
+    }
+
+    minuteAt(ev) {
+        const column = ev.currentTarget.getBoundingClientRect();
+        const minute = this.state.data.hours[0] * 60 + (ev.clientY - column.top) / PX_PER_MINUTE;
+        return Math.max(0, Math.round(minute / 15) * 15);
+    }
+
+    async onColumnClick(provider, ev) {
+        if (ev.target.closest(".o_clinic_day_card")) {
+            return;
+        }
+        await this.action.doAction("clinic_scheduling.clinic_booking_wizard_action", {
+            additionalContext: {
+                default_provider_id: provider.id,
+                default_location_id: this.state.locationId,
+                default_day: this.state.day,
+            },
+            onClose: () => this.load(),
+        });
+    }
+
+    openAppointment(appointment) {
+        return this.action.doAction({
+            type: "ir.actions.act_window",
+            res_model: "clinic.appointment",
+            res_id: appointment.id,
+            views: [[false, "form"]],
+        });
+    }
+
+    async runAction(appointment, method) {
+        await this.orm.call("clinic.appointment", method, [[appointment.id]]);
+        await this.load();
+    }
+
+    onDragStart(appointment, ev) {
+        ev.dataTransfer.setData("text/plain", String(appointment.id));
+        this.dragged = appointment;
+    }
+
+    async onDrop(provider, ev) {
+        ev.preventDefault();
+        const appointment = this.dragged;
+        this.dragged = null;
+        if (!appointment) {
+            return;
+        }
+        const grabbedOffset = 0;
+        const minute = this.minuteAt(ev) - grabbedOffset;
+        try {
+            await this.orm.call("clinic.appointment", "action_day_view_move", [
+                [appointment.id], provider.id, this.state.day, minute,
+            ]);
+            this.notification.add(_t("Appointment moved."), { type: "success" });
+        } finally {
+            await this.load();
+        }
+    }
+}
+
+registry.category("actions").add("clinic_day_view", ClinicDayView);

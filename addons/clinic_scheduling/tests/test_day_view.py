@@ -1,0 +1,70 @@
+from datetime import datetime, timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import ValidationError
+from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
+
+from .common import ClinicCase
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-02 12:00:00")
+class TestDayViewData(ClinicCase):
+
+    def test_columns_hours_blocks_and_cards_in_local_minutes(self):
+        appointment = self.book("2026-03-03 15:00")  # 10:00 in Toronto
+        self.env["resource.calendar.leaves"].create({
+            "name": "Team meeting", "time_type": "other", "resource_id": self.alice.resource_id.id,
+            "date_from": datetime(2026, 3, 3, 17, 0), "date_to": datetime(2026, 3, 3, 18, 0),
+        })
+        data = self.env["clinic.appointment"].with_user(self.frontdesk).get_day_view_data(
+            "2026-03-03", self.location.id)
+        self.assertEqual([p["name"] for p in data["providers"]], ["Alice Physio", "Bob Massage", "Carol Counsellor"])
+        alice = data["providers"][0]
+        self.assertEqual(alice["work"], [[540, 720], [780, 1020]], "9-12 and 13-17: the meeting is not work")
+        self.assertEqual(alice["blocks"], [{"start": 720, "end": 780, "label": "Team meeting", "kind": "other"}])
+        card = next(a for a in data["appointments"] if a["id"] == appointment.id)
+        self.assertEqual((card["start"], card["end"], card["time"]), (600, 630, "10:00–10:30"))
+        self.assertEqual(data["hours"], [8, 18])
+
+    def test_drag_and_drop_moves_through_the_same_validation(self):
+        moving = self.book("2026-03-03 15:00")
+        self.book("2026-03-03 17:00", provider=self.bob, room=self.room_2, partner=self.client_2)
+        moving.with_user(self.frontdesk).action_day_view_move(self.bob.id, "2026-03-03", 11 * 60)
+        self.assertEqual((moving.start, moving.provider_id), (datetime(2026, 3, 3, 16, 0), self.bob))
+        with self.assertRefused(ValidationError, "Bob Massage is already booked"):
+            moving.with_user(self.frontdesk).action_day_view_move(self.bob.id, "2026-03-03", 12 * 60)
+
+    def test_changes_are_broadcast_to_open_day_views(self):
+        self.env["bus.bus"].search([]).unlink()
+        self.book("2026-03-03 15:00")
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.env.cr.postcommit.run()
+        messages = self.env["bus.bus"].search([]).mapped("message")
+        self.assertTrue(any("clinic.schedule/changed" in m for m in messages))
+
+
+@tagged("post_install", "-at_install")
+class TestDayViewTour(HttpCase):
+
+    def test_day_view_tour(self):
+        new_test_user(self.env, "day_desk", password="day_desk_pw", tz="UTC",
+                      groups="clinic_scheduling.group_clinic_frontdesk")
+        calendar = self.env["resource.calendar"].create({
+            "name": "Every day (day view tour)", "tz": "UTC",
+            "attendance_ids": [Command.create({"name": str(d), "dayofweek": str(d), "hour_from": 0, "hour_to": 23.99})
+                               for d in range(7)],
+        })
+        location = self.env["clinic.location"].create({"name": "Day Clinic", "tz": "UTC", "sequence": -1})
+        service = self.env["clinic.service"].create({"name": "Day Physio", "duration": 30})
+        provider = self.env["clinic.provider"].create({
+            "name": "Day Provider", "resource_calendar_id": calendar.id, "tz": "UTC",
+            "service_ids": [Command.set(service.ids)], "location_ids": [Command.set(location.ids)],
+        })
+        tomorrow = fields.Datetime.now().replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        self.env["clinic.appointment"].create({
+            "partner_id": self.env["res.partner"].create({"name": "Day Client"}).id, "service_id": service.id,
+            "provider_id": provider.id, "location_id": location.id, "start": tomorrow,
+        })
+        self.start_tour("/odoo/action-clinic_scheduling.clinic_day_view_action", "clinic_day_view", login="day_desk")
