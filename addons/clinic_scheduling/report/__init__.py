@@ -1,1 +1,2 @@
 from . import clinic_appointment_report
+from . import clinic_utilization

@@ -1,3 +1,4 @@
+from datetime import datetime
 
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, tagged
@@ -48,3 +49,35 @@ class TestAppointmentReport(ClinicCase):
     def test_only_managers_analyse(self):
         with self.assertRaises(AccessError):
             self.env["clinic.appointment.report"].with_user(self.frontdesk).search([])
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-04 12:00:00")  # a Wednesday
+class TestUtilization(ClinicCase):
+
+    def test_booked_against_available_hours_per_week(self):
+        self.book("2026-03-02 15:00")  # Monday, Alice, room 1, 30 min
+        self.book("2026-03-03 15:00")  # Tuesday, Alice, room 1, 30 min
+        self.book("2026-03-05 15:00", room=self.room_2).action_cancel(self.reason_client)
+        self.book("2026-03-10 15:00", provider=self.bob, room=self.room_2, partner=self.client_2)  # next week
+        rows = self.env["clinic.utilization"]._compute_utilization(weeks_back=1, weeks_ahead=1)
+        week = datetime(2026, 3, 2).date()
+
+        def row(**key):
+            found = rows.filtered(lambda r: r.week == week and all(r[k] == v for k, v in key.items()))
+            self.assertEqual(len(found), 1, key)
+            return found
+
+        alice = row(kind="provider", provider_id=self.alice, location_id=self.location)
+        self.assertAlmostEqual(alice.available_hours, 40.0, msg="Monday to Friday 9:00-17:00")
+        self.assertAlmostEqual(alice.booked_hours, 1.0, msg="the cancelled visit does not count")
+        self.assertAlmostEqual(alice.utilization, 2.5)
+        room_1 = row(kind="room", room_id=self.room_1)
+        self.assertAlmostEqual((room_1.booked_hours, room_1.available_hours), (1.0, 40.0))
+        self.assertEqual(row(kind="provider", provider_id=self.bob, location_id=self.location).booked_hours, 0.0)
+        next_week = rows.filtered(lambda r: r.week == datetime(2026, 3, 9).date() and r.provider_id == self.bob
+                                  and r.location_id == self.location)
+        self.assertAlmostEqual(next_week.booked_hours, 0.5)
+        again = self.env["clinic.utilization"]._compute_utilization(weeks_back=1, weeks_ahead=1)
+        self.assertEqual(len(again), len(rows))
+        self.assertFalse(rows.exists(), "rebuilt, not piled up")
