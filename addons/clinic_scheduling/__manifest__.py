@@ -6,7 +6,7 @@
     "author": "Clinic Suite contributors",
     "website": "https://github.com/clinic-suite/clinic-suite",
     "license": "LGPL-3",
-    "depends": ["contacts", "calendar", "resource", "mail", "bus"],
+    "depends": ["contacts", "calendar", "resource", "mail", "bus", "sms"],
     "data": [
         "security/clinic_scheduling_groups.xml",
         "security/ir.model.access.csv",

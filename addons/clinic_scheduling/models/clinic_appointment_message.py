@@ -89,10 +89,8 @@ class ClinicAppointmentMessage(models.Model):
         appointment, partner = self.appointment_id, self.appointment_id.partner_id
         if partner.clinic_no_messages:
             return self.env._("The client does not want appointment messages.")
-        if not partner.email:
-            return self.env._("The client has no email address.")
-        if partner.is_blacklisted:
-            return self.env._("The client's email address is blacklisted.")
+        if not self._by_email() and not self._by_sms():
+            return self.env._("No way to reach the client: no usable email address, and no SMS.")
         if self.kind in ("confirmation", "reminder", "reschedule"):
             if appointment.state not in ("booked", "confirmed"):
                 return self.env._("The appointment is no longer upcoming.")
@@ -106,6 +104,30 @@ class ClinicAppointmentMessage(models.Model):
             return self.env._("The appointment is no longer a no-show.")
         return False
 
+    def _by_email(self):
+        partner = self.appointment_id.partner_id
+        return bool(partner.email) and not partner.is_blacklisted
+
+    def _by_sms(self):
+        appointment = self.appointment_id
+        partner = appointment.partner_id
+        return appointment.location_id.sms_enabled and bool(partner.mobile or partner.phone)
+
+    def _sms_text(self):
+        appointment = self.appointment_id
+        values = {
+            "service": appointment.service_id.name, "when": appointment._local_start_label(),
+            "location": appointment.location_id.name, "clinic": appointment.company_id.name,
+        }
+        texts = {
+            "confirmation": self.env._("%(clinic)s: %(service)s booked for %(when)s at %(location)s.", **values),
+            "reminder": self.env._("%(clinic)s reminder: %(service)s on %(when)s at %(location)s.", **values),
+            "reschedule": self.env._("%(clinic)s: your %(service)s is moved to %(when)s at %(location)s.", **values),
+            "cancellation": self.env._("%(clinic)s: your %(service)s on %(when)s is cancelled.", **values),
+            "no_show": self.env._("%(clinic)s: we missed you on %(when)s. Call us to book again.", **values),
+        }
+        return texts[self.kind]
+
     def _send(self):
         self.ensure_one()
         reason = self._skip_reason()
@@ -113,6 +135,14 @@ class ClinicAppointmentMessage(models.Model):
             self.write({"state": "skipped", "note": reason})
             return
         appointment = self.appointment_id
+        if self._by_sms():
+            # Queued in Odoo's SMS queue, sent by its own job with the clinic's SMS credits.
+            appointment.with_context(lang=appointment.partner_id.lang)._message_sms(
+                self._sms_text(), partner_ids=appointment.partner_id.ids, put_in_queue=True,
+            )
+        if not self._by_email():
+            self.write({"state": "sent", "sent_at": fields.Datetime.now(), "note": self.env._("By SMS only.")})
+            return
         template = self.env.ref(f"clinic_scheduling.mail_template_appointment_{self.kind}")
         attachments = self.env["ir.attachment"]
         if self.kind in WITH_ICS:

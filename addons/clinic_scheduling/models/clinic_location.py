@@ -31,6 +31,10 @@ class ClinicLocation(models.Model):
         string="Reminder (h before)", default=24.0,
         help="When clients are reminded of their appointments here (services may override it). Zero: no reminder.",
     )
+    sms_enabled = fields.Boolean(
+        string="Also by SMS", help="Send appointment messages by SMS too (Odoo SMS credits needed) to clients "
+        "with a mobile number.",
+    )
     room_ids = fields.One2many("clinic.room", "location_id", string="Rooms")
     room_count = fields.Integer(compute="_compute_room_count")
     color = fields.Integer()

@@ -80,3 +80,19 @@ class TestClientMessages(ClinicCase):
         self.assertEqual(len(self.posted(missed, "We missed you")), 1)
         self.assertFalse(self.queue(missed).filtered(lambda m: m.kind == "confirmation"),
                          "no confirmation for an appointment that already started")
+
+    @freeze_time("2026-03-02 12:00:00")
+    def test_sms_where_the_location_sends_them(self):
+        self.client.mobile = "+1 613 555 0199"
+        self.book("2026-03-04 15:00")
+        self.run_cron()
+        self.assertFalse(self.env["sms.sms"].search([("partner_id", "=", self.client.id)]), "SMS are off by default")
+        self.location.sms_enabled = True
+        moved = self.book("2026-03-05 15:00")
+        self.run_cron()
+        sms = self.env["sms.sms"].search([("partner_id", "=", self.client.id)])
+        self.assertEqual(len(sms), 1)
+        self.assertEqual(sms.state, "outgoing", "queued for Odoo's SMS job, not sent inside ours")
+        self.assertIn("booked for Thursday 5 March 2026, 10:00", sms.body)
+        self.assertTrue(moved.message_ids.filtered(lambda m: m.message_type == "sms"))
+        self.assertTrue(self.posted(moved, "Your appointment"), "the email goes too")
