@@ -27,6 +27,7 @@
         "wizards/clinic_booking_wizard_views.xml",
         "wizards/clinic_series_wizard_views.xml",
         "report/clinic_appointment_report_views.xml",
+        "report/clinic_dashboard_views.xml",
         "views/clinic_scheduling_menus.xml",
     ],
     "demo": [

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytz
 
@@ -11,80 +11,106 @@ class ClinicAppointment(models.Model):
     _inherit = "clinic.appointment"
 
     @api.model
-    def get_day_view_data(self, day=None, location_id=None):
-        """Everything the front desk's day view draws for one location and local day: providers
-        as columns with their working hours and blocked time, and the appointments, in minutes
-        from local midnight."""
+    def get_day_view_data(self, day=None, location_id=None, mode="day", provider_id=None):
+        """What the front desk's schedule draws, in minutes from local midnight:
+
+        - ``mode="day"``: one column per provider working at the location that day;
+        - ``mode="week"``: one column per day (Monday to Sunday) for one provider.
+
+        Each column has its working hours, its blocked time and time off; appointments name their
+        column.
+        """
         self.check_access("read")
         Location = self.env["clinic.location"]
         locations = Location.search([])
         location = Location.browse(location_id).exists() if location_id else locations[:1]
         if not location:
-            return {"locations": [], "providers": [], "appointments": []}
+            return {"locations": [], "providers": [], "columns": [], "appointments": []}
         tz = pytz.timezone(location.tz or "UTC")
         day = fields.Date.to_date(day) if day else datetime.now(tz).date()
-        day_start, day_stop = iv.local_day_bounds(day, tz)
-
-        def minutes(moment):
-            local = pytz.utc.localize(moment).astimezone(tz)
-            minute = (local.date() - day).days * 1440 + local.hour * 60 + local.minute
-            return max(0, min(1440, minute))
-
         providers = self.env["clinic.provider"].search(
             ["|", ("location_ids", "=", False), ("location_ids", "in", location.ids)], order="sequence, id"
         )
-        Service = self.env["clinic.service"]
+        if mode == "week":
+            provider = providers.filtered(lambda p: p.id == provider_id) or providers[:1]
+            monday = day - timedelta(days=day.weekday())
+            days = [monday + timedelta(days=n) for n in range(7)]
+            columns = [(d.isoformat(), d.strftime("%a %d"), provider, d) for d in days]
+            first_day, last_day = days[0], days[-1]
+            label = f"{provider.name}: {first_day.strftime('%d %b')} – {last_day.strftime('%d %b %Y')}"
+        else:
+            provider = providers[:1]
+            columns = [(p.id, p.name, p, day) for p in providers]
+            first_day = last_day = day
+            label = day.strftime("%A %d %B %Y")
+        span_start = iv.local_day_bounds(first_day, tz)[0]
+        span_stop = iv.local_day_bounds(last_day, tz)[1]
+        column_providers = self.env["clinic.provider"].union(*(c[2] for c in columns)) if columns else providers[:0]
         leaves = self.env["resource.calendar.leaves"].sudo().search_fetch(
-            [("resource_id", "in", providers.resource_id.ids), ("date_from", "<", day_stop),
-             ("date_to", ">", day_start)], ["resource_id", "date_from", "date_to", "name", "time_type"],
+            [("resource_id", "in", column_providers.resource_id.ids), ("date_from", "<", span_stop),
+             ("date_to", ">", span_start)], ["resource_id", "date_from", "date_to", "name", "time_type"],
         )
-        columns = []
-        for provider in providers:
-            work = Service._get_work_intervals(provider, location, day_start, day_stop)
-            columns.append({
-                "id": provider.id,
-                "name": provider.name,
-                "work": [[minutes(max(s, day_start)), minutes(min(e, day_stop))] for s, e in work
-                         if s < day_stop and e > day_start],
+        appointments = self.search(
+            [("location_id", "=", location.id), ("start", "<", span_stop), ("stop", ">", span_start),
+             ("state", "!=", "cancelled"), ("provider_id", "in", column_providers.ids)], order="start",
+        )
+        Service = self.env["clinic.service"]
+        work_by_provider = {
+            p.id: Service._get_work_intervals(p, location, span_start, span_stop) for p in column_providers
+        }
+
+        def local(moment):
+            return pytz.utc.localize(moment).astimezone(tz)
+
+        def minutes(moment, on_day):
+            value = local(moment)
+            return max(0, min(1440, (value.date() - on_day).days * 1440 + value.hour * 60 + value.minute))
+
+        result_columns, cards, spans = [], [], []
+        for key, title, col_provider, col_day in columns:
+            start, stop = iv.local_day_bounds(col_day, tz)
+            work = [[minutes(max(s, start), col_day), minutes(min(e, stop), col_day)]
+                    for s, e in work_by_provider[col_provider.id] if s < stop and e > start]
+            spans += [m for pair in work for m in pair]
+            result_columns.append({
+                "key": key, "title": title, "provider_id": col_provider.id, "day": col_day.isoformat(),
+                "work": work,
                 "blocks": [
-                    {"start": minutes(max(leave.date_from, day_start)), "end": minutes(min(leave.date_to, day_stop)),
+                    {"start": minutes(max(leave.date_from, start), col_day),
+                     "end": minutes(min(leave.date_to, stop), col_day),
                      "label": leave.name or (self.env._("Time off") if leave.time_type == "leave" else ""),
                      "kind": leave.time_type}
-                    for leave in leaves if leave.resource_id == provider.resource_id
+                    for leave in leaves
+                    if leave.resource_id == col_provider.resource_id
+                    and leave.date_from < stop and leave.date_to > start
                 ],
             })
-        appointments = self.search(
-            [("location_id", "=", location.id), ("start", "<", day_stop), ("stop", ">", day_start),
-             ("state", "!=", "cancelled"), ("provider_id", "in", providers.ids)], order="start",
-        )
-        spans = [minute for column in columns for s, e in column["work"] for minute in (s, e)]
-        first = min([m // 60 for m in spans] + [minutes(a.start) // 60 for a in appointments] + [8])
-        last = max([-(-m // 60) for m in spans] + [-(-minutes(a.stop) // 60) for a in appointments] + [18])
+            for a in appointments:
+                if a.provider_id != col_provider or not (a.start < stop and a.stop > start):
+                    continue
+                cards.append({
+                    "id": a.id, "column": key, "start": minutes(a.start, col_day), "end": minutes(a.stop, col_day),
+                    "time": "%s–%s" % (local(a.start).strftime("%H:%M"), local(a.stop).strftime("%H:%M")),
+                    "partner": a.partner_id.name, "service": a.service_id.name, "room": a.room_id.name or "",
+                    "state": a.state, "color": a.service_id.color or 0, "alert": bool(a.partner_id.clinic_alert),
+                })
+        first = min([m // 60 for m in spans] + [c["start"] // 60 for c in cards] + [8])
+        last = max([-(-m // 60) for m in spans] + [-(-c["end"] // 60) for c in cards] + [18])
         return {
+            "mode": mode,
             "day": fields.Date.to_string(day),
-            "day_label": day.strftime("%A %d %B %Y"),
+            "label": label,
             "location": {"id": location.id, "name": location.name, "tz": location.tz},
             "locations": [{"id": loc.id, "name": loc.name} for loc in locations],
+            "providers": [{"id": p.id, "name": p.name} for p in providers],
+            "provider_id": provider.id,
             "hours": [first, last],
-            "providers": columns,
-            "appointments": [{
-                "id": a.id,
-                "provider_id": a.provider_id.id,
-                "start": minutes(a.start),
-                "end": minutes(a.stop),
-                "time": "%s–%s" % (pytz.utc.localize(a.start).astimezone(tz).strftime("%H:%M"),
-                                   pytz.utc.localize(a.stop).astimezone(tz).strftime("%H:%M")),
-                "partner": a.partner_id.name,
-                "service": a.service_id.name,
-                "room": a.room_id.name or "",
-                "state": a.state,
-                "color": a.service_id.color or 0,
-                "alert": bool(a.partner_id.clinic_alert),
-            } for a in appointments],
+            "columns": result_columns,
+            "appointments": cards,
         }
 
     def action_day_view_move(self, provider_id, day, minute):
-        """Drag and drop in the day view: move to ``minute`` after local midnight of ``day`` with
+        """Drag and drop in the schedule: move to ``minute`` after local midnight of ``day`` with
         ``provider_id``, through the same validation as any other change."""
         self.ensure_one()
         tz = pytz.timezone(self.location_id.tz or "UTC")
@@ -94,7 +120,7 @@ class ClinicAppointment(models.Model):
         return True
 
     def _notify_schedule_changed(self):
-        """Tell open day views (front desk, providers) to refresh, once the transaction commits."""
+        """Tell open schedules (front desk, providers) to refresh, once the transaction commits."""
         groups = self.env.ref("clinic_scheduling.group_clinic_frontdesk") | self.env.ref(
             "clinic_scheduling.group_clinic_provider"
         )

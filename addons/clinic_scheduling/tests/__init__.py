@@ -12,3 +12,4 @@ from . import test_report
 from . import test_waitlist
 from . import test_day_view
 from . import test_demo_data
+from . import test_dashboard

@@ -19,13 +19,30 @@ class TestDayViewData(ClinicCase):
         })
         data = self.env["clinic.appointment"].with_user(self.frontdesk).get_day_view_data(
             "2026-03-03", self.location.id)
-        self.assertEqual([p["name"] for p in data["providers"]], ["Alice Physio", "Bob Massage", "Carol Counsellor"])
-        alice = data["providers"][0]
+        self.assertEqual([c["title"] for c in data["columns"]], ["Alice Physio", "Bob Massage", "Carol Counsellor"])
+        alice = data["columns"][0]
         self.assertEqual(alice["work"], [[540, 720], [780, 1020]], "9-12 and 13-17: the meeting is not work")
         self.assertEqual(alice["blocks"], [{"start": 720, "end": 780, "label": "Team meeting", "kind": "other"}])
         card = next(a for a in data["appointments"] if a["id"] == appointment.id)
         self.assertEqual((card["start"], card["end"], card["time"]), (600, 630, "10:00–10:30"))
+        self.assertEqual(card["column"], self.alice.id)
         self.assertEqual(data["hours"], [8, 18])
+
+    def test_week_of_one_provider(self):
+        tuesday = self.book("2026-03-03 15:00")
+        thursday = self.book("2026-03-05 19:00", room=self.room_2)  # 14:00 local
+        data = self.env["clinic.appointment"].with_user(self.frontdesk).get_day_view_data(
+            "2026-03-04", self.location.id, mode="week", provider_id=self.alice.id)
+        self.assertEqual([c["key"] for c in data["columns"]],
+                         ["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06", "2026-03-07",
+                          "2026-03-08"])
+        self.assertEqual({c["provider_id"] for c in data["columns"]}, {self.alice.id})
+        self.assertEqual(data["columns"][5]["work"], [], "no Saturday hours")
+        cards = {c["id"]: (c["column"], c["start"]) for c in data["appointments"]}
+        self.assertEqual(cards, {tuesday.id: ("2026-03-03", 600), thursday.id: ("2026-03-05", 840)})
+        sunday_after_dst = self.env["clinic.appointment"].get_day_view_data(
+            "2026-03-09", self.location.id, mode="week", provider_id=self.alice.id)
+        self.assertEqual(sunday_after_dst["columns"][0]["work"], [[540, 1020]], "9-17 local after the DST change")
 
     def test_drag_and_drop_moves_through_the_same_validation(self):
         moving = self.book("2026-03-03 15:00")

@@ -29,7 +29,7 @@ export class ClinicDayView extends Component {
         this.action = useService("action");
         this.notification = useService("notification");
         this.busService = this.env.services.bus_service;
-        this.state = useState({ data: null, day: null, locationId: null });
+        this.state = useState({ data: null, day: null, locationId: null, mode: "day", providerId: null });
         this.stateLabels = STATE_LABELS;
         this.pxPerMinute = PX_PER_MINUTE;
         this.onScheduleChanged = () => this.load();
@@ -44,9 +44,12 @@ export class ClinicDayView extends Component {
         this.state.data = await this.orm.call("clinic.appointment", "get_day_view_data", [], {
             day: this.state.day,
             location_id: this.state.locationId,
+            mode: this.state.mode,
+            provider_id: this.state.providerId,
         });
         this.state.day = this.state.data.day;
         this.state.locationId = this.state.data.location && this.state.data.location.id;
+        this.state.providerId = this.state.data.provider_id;
     }
 
     get hours() {
@@ -71,12 +74,13 @@ export class ClinicDayView extends Component {
         return (last - first) * 60 * PX_PER_MINUTE;
     }
 
-    appointmentsOf(provider) {
-        return this.state.data.appointments.filter((a) => a.provider_id === provider.id);
+    appointmentsOf(column) {
+        return this.state.data.appointments.filter((a) => a.column === column.key);
     }
 
     shiftDay(days) {
-        const day = luxon.DateTime.fromISO(this.state.day).plus({ days });
+        const step = this.state.mode === "week" ? days * 7 : days;
+        const day = luxon.DateTime.fromISO(this.state.day).plus({ days: step });
         this.state.day = day.toISODate();
         return this.load();
     }
@@ -91,21 +95,31 @@ export class ClinicDayView extends Component {
         return this.load();
     }
 
+    setMode(mode) {
+        this.state.mode = mode;
+        return this.load();
+    }
+
+    changeProvider(ev) {
+        this.state.providerId = parseInt(ev.target.value);
+        return this.load();
+    }
+
     minuteAt(ev) {
         const column = ev.currentTarget.getBoundingClientRect();
         const minute = this.state.data.hours[0] * 60 + (ev.clientY - column.top) / PX_PER_MINUTE;
         return Math.max(0, Math.round(minute / 15) * 15);
     }
 
-    async onColumnClick(provider, ev) {
+    async onColumnClick(column, ev) {
         if (ev.target.closest(".o_clinic_day_card")) {
             return;
         }
         await this.action.doAction("clinic_scheduling.clinic_booking_wizard_action", {
             additionalContext: {
-                default_provider_id: provider.id,
+                default_provider_id: column.provider_id,
                 default_location_id: this.state.locationId,
-                default_day: this.state.day,
+                default_day: column.day,
             },
             onClose: () => this.load(),
         });
@@ -130,18 +144,17 @@ export class ClinicDayView extends Component {
         this.dragged = appointment;
     }
 
-    async onDrop(provider, ev) {
+    async onDrop(column, ev) {
         ev.preventDefault();
         const appointment = this.dragged;
         this.dragged = null;
         if (!appointment) {
             return;
         }
-        const grabbedOffset = 0;
-        const minute = this.minuteAt(ev) - grabbedOffset;
+        const minute = this.minuteAt(ev);
         try {
             await this.orm.call("clinic.appointment", "action_day_view_move", [
-                [appointment.id], provider.id, this.state.day, minute,
+                [appointment.id], column.provider_id, column.day, minute,
             ]);
             this.notification.add(_t("Appointment moved."), { type: "success" });
         } finally {

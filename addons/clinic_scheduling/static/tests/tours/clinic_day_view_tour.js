@@ -24,6 +24,18 @@ registry.category("web_tour.tours").add("clinic_day_view", {
             trigger: ".o_clinic_day_card.o_clinic_state_arrived:contains('Day Client')",
         },
         {
+            content: "Switch to the provider's week",
+            trigger: ".o_clinic_day_view .o_clinic_mode_week",
+            run: "click",
+        },
+        {
+            trigger: ".o_clinic_day_label:contains('Day Provider')",
+        },
+        {
+            content: "The week shows the same appointment",
+            trigger: ".o_clinic_day_card.o_clinic_state_arrived:contains('Day Client')",
+        },
+        {
             content: "Click an empty spot of the column to book there",
             trigger: ".o_clinic_day_lane",
             run: "click",
