@@ -139,6 +139,11 @@ export class ClinicDayView extends Component {
         await this.load();
     }
 
+    async cancelAppointment(appointment) {
+        const action = await this.orm.call("clinic.appointment", "action_open_cancel_wizard", [[appointment.id]]);
+        await this.action.doAction(action, { onClose: () => this.load() });
+    }
+
     onDragStart(appointment, ev) {
         ev.dataTransfer.setData("text/plain", String(appointment.id));
         this.dragged = appointment;

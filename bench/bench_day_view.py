@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Day view benchmark (make bench): the data behind the front desk's day view for a busy day.
+
+Uses the benchmark clinic built by bench_availability.py (`clinic_bench`). In a transaction that is
+rolled back, it books a day of 12 providers × 25 appointments (300) at one location, then times
+`clinic.appointment.get_day_view_data` for that day (warm, several runs) and counts its queries and
+the size of what it sends to the browser. Writes bench/results/day_view.json.
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ODOO_PATH = Path(os.environ.get("ODOO_PATH") or "/opt/odoo18")
+sys.path.insert(0, str(ODOO_PATH))
+
+import odoo  # noqa: E402
+from odoo import Command  # noqa: E402
+
+TARGET_P95_MS = 500
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=25)
+    args, _unknown = parser.parse_known_args()
+    odoo.tools.config.parse_config([
+        "-c", str(ROOT / "odoo.conf"), f"--addons-path={ODOO_PATH / 'odoo' / 'addons'},{ROOT / 'addons'}",
+        "--log-level=warn",
+    ])
+    registry = odoo.modules.registry.Registry("clinic_bench")
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "clinic_no_messages": True})
+        location = env["clinic.location"].search([], limit=1)
+        calendar = env["resource.calendar"].create({
+            "name": "Day view bench 7-20", "tz": location.tz,
+            "attendance_ids": [Command.create({"name": str(d), "dayofweek": str(d), "hour_from": 7, "hour_to": 20,
+                                               "clinic_location_id": location.id}) for d in range(7)],
+        })
+        service = env["clinic.service"].create({"name": "Day view bench visit", "duration": 25, "buffer_after": 5})
+        providers = env["clinic.provider"].create([{
+            "name": f"Day view provider {i}", "resource_calendar_id": calendar.id, "tz": location.tz,
+            "service_ids": [Command.set(service.ids)], "location_ids": [Command.set(location.ids)],
+        } for i in range(12)])
+        day = (datetime.utcnow() + timedelta(days=400)).date()
+        clients = env["res.partner"].search([("clinic_client", "=", True)], limit=300)
+        start = datetime.combine(day, datetime.min.time()) + timedelta(hours=12)  # mid-morning in the Americas
+        env["clinic.appointment"].create([{
+            "partner_id": clients[(p * 25 + n) % len(clients)].id, "service_id": service.id,
+            "provider_id": provider.id, "location_id": location.id, "start": start + timedelta(minutes=30 * n),
+        } for p, provider in enumerate(providers) for n in range(25)])
+        env.flush_all()
+        timings, queries, size = [], set(), 0
+        for run in range(args.runs + 3):
+            env.invalidate_all()
+            before = odoo.sql_db.sql_counter
+            began = time.perf_counter()
+            data = env["clinic.appointment"].get_day_view_data(day.isoformat(), location.id)
+            elapsed = (time.perf_counter() - began) * 1000
+            if run >= 3:
+                timings.append(elapsed)
+                queries.add(odoo.sql_db.sql_counter - before)
+                size = len(json.dumps(data, default=str))
+        day_cards = [a for a in data["appointments"] if a["column"] in providers.ids]
+        cr.rollback()
+    p50, p95 = statistics.median(timings), statistics.quantiles(timings, n=20)[18]
+    columns = len(data["columns"])
+    print(f"\nDay view data, {columns} provider columns, {len(data['appointments'])} appointments "
+          f"({len(day_cards)} on the 12 busy providers), {args.runs} warm runs:")
+    print(f"  p50 {p50:.1f} ms, p95 {p95:.1f} ms, {sorted(queries)} queries, {size / 1024:.0f} KiB of JSON")
+    ok = p95 <= TARGET_P95_MS
+    print(f"  [{'ok' if ok else 'MISSED'}] p95 <= {TARGET_P95_MS} ms")
+    out = ROOT / "bench" / "results" / "day_view.json"
+    out.write_text(json.dumps({
+        "measured_at": datetime.utcnow().isoformat(timespec="seconds") + "Z", "runs": args.runs,
+        "columns": columns, "appointments": len(data["appointments"]), "p50_ms": round(p50, 1),
+        "p95_ms": round(p95, 1), "queries": sorted(queries), "json_kib": round(size / 1024, 1),
+        "target_p95_ms": TARGET_P95_MS, "ok": ok,
+    }, indent=2))
+    print(f"  written: {out.relative_to(ROOT)}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
