@@ -400,7 +400,9 @@ class ClinicAppointment(models.Model):
         appointments = super().create(vals_list)
         partners = appointments.partner_id.filtered(lambda p: not p.clinic_client)
         if partners:
-            partners.clinic_client = True
+            # sudo: a flag the booking itself implies (the caller may create this appointment);
+            # without it, booking a colleague (an internal user's contact) would need rights on users.
+            partners.sudo().clinic_client = True
         for appointment in appointments.filtered("overbooked"):
             appointment._log_overbooking()
         appointments._sync_calendar_events()

@@ -31,6 +31,14 @@ class TestAccess(ClinicCase):
         with self.assertRaises(AccessError):
             self.alice.with_user(self.frontdesk).write({"online_bookable": False})
 
+    def test_front_desk_books_a_colleague_as_a_client(self):
+        colleague = new_test_user(self.env, "t_colleague", groups="base.group_user", name="Colleague Client")
+        booked = self.env["clinic.appointment"].with_user(self.frontdesk).create({
+            "partner_id": colleague.partner_id.id, "service_id": self.talk.id, "provider_id": self.carol.id,
+            "location_id": self.location.id, "start": datetime(2026, 3, 4, 15, 0),
+        })
+        self.assertTrue(booked.partner_id.clinic_client)
+
     def test_provider_reads_the_schedule_but_changes_only_their_own(self):
         as_provider = self.env["clinic.appointment"].with_user(self.provider_user)
         self.assertEqual(as_provider.search([("id", "in", (self.mine | self.bobs).ids)]), self.mine | self.bobs)
