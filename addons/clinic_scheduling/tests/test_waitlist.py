@@ -74,3 +74,13 @@ class TestWaitlist(ClinicCase):
             self.assertEqual(offer.state, "expired")
             self.assertEqual(self.waiting.state, "waiting", "back to waiting")
             self.assertEqual(len(self.waiting.offer_ids), 1, "the same time is not offered twice")
+
+    def test_new_working_hours_wake_the_waitlist(self):
+        triggers = self.env["ir.cron.trigger"].search_count([])
+        self.carol.resource_calendar_id.attendance_ids.filtered(lambda a: a.dayofweek == "2").hour_to = 19
+        self.assertGreater(self.env["ir.cron.trigger"].search_count([]), triggers)
+        self.env["clinic.waitlist"]._cron_waitlist()
+        self.assertFalse(self.waiting.offer_ids, "17:00-19:00 is outside the client's 10:00-13:00")
+        self.waiting.hour_to = 19.0
+        self.env["clinic.waitlist"]._cron_waitlist()
+        self.assertEqual(self.waiting.offer_ids.start, datetime(2026, 3, 4, 22, 0), "17:00 in Toronto")
