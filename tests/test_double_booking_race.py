@@ -45,47 +45,35 @@ def count_active(registry, location_id):
         return cr.fetchone()[0]
 
 
-def test_same_provider_same_time_only_one_commits(registry, clinic):
-    base = {
-        "service_id": clinic["service"], "provider_id": clinic["providers"][0],
-        "location_id": clinic["location"],
+def booking(clinic, index, provider, room, minutes_later):
+    """The values of the ``index``-th client's booking, ``minutes_later`` after the clinic's start."""
+    return {
+        "service_id": clinic["service"], "location_id": clinic["location"],
+        "partner_id": clinic["clients"][index], "provider_id": clinic["providers"][provider],
+        "room_id": clinic["rooms"][room], "start": clinic["start"] + timedelta(minutes=minutes_later),
     }
-    results = race(registry, clinic["frontdesk"], [
-        dict(base, partner_id=clinic["clients"][0], room_id=clinic["rooms"][0], start=clinic["start"]),
-        # 30 minutes later: overlaps the first (45 min + 15 min clean-up).
-        dict(base, partner_id=clinic["clients"][1], room_id=clinic["rooms"][1],
-             start=clinic["start"] + timedelta(minutes=30)),
-    ])
-    outcomes = sorted(result[0] for result in results)
-    assert outcomes == ["committed", "refused"], results
-    refusal = next(result[1] for result in results if result[0] == "refused")
-    assert "provider was booked for an overlapping time" in refusal
+
+
+def refusal_of(results):
+    assert sorted(result[0] for result in results) == ["committed", "refused"], results
+    return next(result[1] for result in results if result[0] == "refused")
+
+
+def test_same_provider_same_time_only_one_commits(registry, clinic):
+    # Same provider, other rooms, 30 minutes apart: overlaps the first (45 min + 15 min clean-up).
+    results = race(registry, clinic["frontdesk"], [booking(clinic, 0, 0, 0, 0), booking(clinic, 1, 0, 1, 30)])
+    assert "provider was booked for an overlapping time" in refusal_of(results)
     assert count_active(registry, clinic["location"]) == 1
 
 
 def test_same_room_two_providers_only_one_commits(registry, clinic):
-    base = {"service_id": clinic["service"], "location_id": clinic["location"], "room_id": clinic["rooms"][0]}
-    results = race(registry, clinic["frontdesk"], [
-        dict(base, partner_id=clinic["clients"][0], provider_id=clinic["providers"][0], start=clinic["start"]),
-        dict(base, partner_id=clinic["clients"][1], provider_id=clinic["providers"][1],
-             start=clinic["start"] + timedelta(minutes=15)),
-    ])
-    assert sorted(result[0] for result in results) == ["committed", "refused"], results
-    refusal = next(result[1] for result in results if result[0] == "refused")
-    assert "room was booked for an overlapping time" in refusal
+    results = race(registry, clinic["frontdesk"], [booking(clinic, 0, 0, 0, 0), booking(clinic, 1, 1, 0, 15)])
+    assert "room was booked for an overlapping time" in refusal_of(results)
     assert count_active(registry, clinic["location"]) == 1
 
 
 def test_back_to_back_bookings_both_commit(registry, clinic):
     """The constraint refuses overlaps only: adjacent buffered intervals race without a loser."""
-    base = {
-        "service_id": clinic["service"], "provider_id": clinic["providers"][0],
-        "location_id": clinic["location"],
-    }
-    results = race(registry, clinic["frontdesk"], [
-        dict(base, partner_id=clinic["clients"][0], room_id=clinic["rooms"][0], start=clinic["start"]),
-        dict(base, partner_id=clinic["clients"][1], room_id=clinic["rooms"][1],
-             start=clinic["start"] + timedelta(minutes=60)),
-    ])
+    results = race(registry, clinic["frontdesk"], [booking(clinic, 0, 0, 0, 0), booking(clinic, 1, 0, 1, 60)])
     assert [result[0] for result in results] == ["committed", "committed"], results
     assert count_active(registry, clinic["location"]) == 2
