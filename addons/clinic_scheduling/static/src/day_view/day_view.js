@@ -147,6 +147,9 @@ export class ClinicDayView extends Component {
     onDragStart(appointment, ev) {
         ev.dataTransfer.setData("text/plain", String(appointment.id));
         this.dragged = appointment;
+        // Where the card was grabbed, so that its top (the start) lands where it is dropped.
+        const card = ev.currentTarget.getBoundingClientRect();
+        this.grabMinutes = Math.max(0, (ev.clientY - card.top) / PX_PER_MINUTE);
     }
 
     async onDrop(column, ev) {
@@ -156,7 +159,8 @@ export class ClinicDayView extends Component {
         if (!appointment) {
             return;
         }
-        const minute = this.minuteAt(ev);
+        const grabbed = Math.round((this.grabMinutes || 0) / 15) * 15;
+        const minute = Math.max(0, this.minuteAt(ev) - grabbed);
         try {
             await this.orm.call("clinic.appointment", "action_day_view_move", [
                 [appointment.id], column.provider_id, column.day, minute,
