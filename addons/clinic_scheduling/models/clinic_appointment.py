@@ -237,7 +237,7 @@ class ClinicAppointment(models.Model):
         if self.start and self.stop and self.provider_id and self.location_id and self.state in ACTIVE_STATES:
             work = self.env["clinic.service"]._get_work_intervals(
                 self.provider_id, self.location_id, self.start, self.stop
-            )
+            )[self.provider_id.id]
             if not any(lo <= self.start and self.stop <= hi for lo, hi in work):
                 insights.append({"level": "warning", "code": "outside_hours", "message": self.env._(
                     "Outside %(provider)s's working hours at %(location)s (or during time off).",
@@ -534,22 +534,24 @@ class ClinicAppointment(models.Model):
         return self.service_id.reminder_hours or self.location_id.reminder_hours
 
     def _queue_messages(self, event):
-        """Queue what the client should hear about ``event`` (booked, moved, cancelled, no_show)."""
-        Message = self.env["clinic.appointment.message"].sudo()  # the queue is the system's, not the user's
+        """Queue what the client should hear about ``event`` (booked, moved, cancelled, no_show),
+        in one statement for the whole batch."""
         now = fields.Datetime.now()
+        rows = []
         for appointment in self:
             key = fields.Datetime.to_string(appointment.start)
             if event in ("booked", "moved"):
                 if appointment.start <= now:
                     continue  # back-dated: nothing to announce
-                Message._queue(appointment, "confirmation" if event == "booked" else "reschedule", key, now)
+                rows.append((appointment, "confirmation" if event == "booked" else "reschedule", key, now))
                 hours = appointment._reminder_hours()
                 if hours and appointment.start - timedelta(hours=hours) > now:
-                    Message._queue(appointment, "reminder", key, appointment.start - timedelta(hours=hours))
+                    rows.append((appointment, "reminder", key, appointment.start - timedelta(hours=hours)))
             elif event == "cancelled":
-                Message._queue(appointment, "cancellation", fields.Datetime.to_string(appointment.cancelled_at), now)
+                rows.append((appointment, "cancellation", fields.Datetime.to_string(appointment.cancelled_at), now))
             elif event == "no_show":
-                Message._queue(appointment, "no_show", key, now)
+                rows.append((appointment, "no_show", key, now))
+        self.env["clinic.appointment.message"]._queue(rows)
 
     def _local_start_label(self):
         self.ensure_one()

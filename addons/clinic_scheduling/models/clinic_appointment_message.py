@@ -2,6 +2,7 @@ import logging
 
 
 from odoo import api, fields, models, modules
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -44,18 +45,29 @@ class ClinicAppointmentMessage(models.Model):
     ]
 
     @api.model
-    def _queue(self, appointment, kind, key, when):
-        """Queue a message unless the same one exists (then nothing happens)."""
-        self.env.cr.execute(
+    def _queue(self, rows):
+        """Queue ``(appointment, kind, key, when)`` messages; one already queued is left as it is.
+
+        Plain SQL for ``ON CONFLICT DO NOTHING``: the queue is the system's, written as a side
+        effect of a booking the caller was allowed to make, and a duplicate must not abort it.
+        """
+        if not rows:
+            return
+        now, uid = fields.Datetime.now(), self.env.uid
+        values = SQL(", ").join(
+            SQL("(%s, %s, %s, %s, %s, 'pending', %s, %s, %s, %s)",
+                appointment.id, appointment.company_id.id, kind, key, when, uid, now, uid, now)
+            for appointment, kind, key, when in rows
+        )
+        self.env.cr.execute(SQL(
             """
             INSERT INTO clinic_appointment_message
                    (appointment_id, company_id, kind, key, scheduled_at, state, create_uid, create_date,
                     write_uid, write_date)
-            VALUES (%s, %s, %s, %s, %s, 'pending', %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')
+            VALUES %s
             ON CONFLICT (appointment_id, kind, key) DO NOTHING
-            """,
-            [appointment.id, appointment.company_id.id, kind, key, when, self.env.uid, self.env.uid],
-        )
+            """, values,
+        ))
 
     @api.model
     def _cron_send_due(self, limit=200):

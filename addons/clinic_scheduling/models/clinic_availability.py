@@ -142,33 +142,40 @@ class ClinicService(models.Model):
             for start, _order, location_id, room_id, provider_id in slots
         ]
 
-    def _get_work_intervals(self, provider, location, date_from, date_to):
-        """Merged UTC intervals in which ``provider`` works at ``location`` (working hours, minus
-        leaves, inside the location's opening hours) between two naive UTC datetimes."""
-        provider, location = provider.sudo(), location.sudo()
+    def _get_work_intervals(self, providers, location, date_from, date_to):
+        """{provider id: merged UTC intervals in which the provider works at ``location``} between
+        two naive UTC datetimes: working hours, minus leaves, inside the location's opening hours.
+
+        Batched: the working hours and leaves of all ``providers`` are read once.
+        """
+        providers, location = providers.sudo(), location.sudo()
         window = (date_from - timedelta(days=1), date_to + timedelta(days=1))
-        calendars = provider.resource_calendar_id | location.resource_calendar_id
-        attendances = self.env["resource.calendar.attendance"].sudo().search(
+        calendars = providers.resource_calendar_id | location.resource_calendar_id
+        lines = defaultdict(list)
+        for attendance in self.env["resource.calendar.attendance"].sudo().search(
             [("calendar_id", "in", calendars.ids), ("display_type", "=", False), ("day_period", "!=", "lunch")]
-        )
+        ):
+            lines[attendance.calendar_id.id].append(attendance)
+        leaves = self._availability_leaves(providers, self.env["clinic.room"], calendars, window)
         tz = pytz.timezone(location.tz or "UTC")
-        allowed = provider.location_ids or location
-        pieces = self._expand_attendances(
-            attendances.filtered(lambda a: a.calendar_id == provider.resource_calendar_id), window, tz, location,
-            allowed,
-        )
-        leaves = self._availability_leaves(provider, self.env["clinic.room"], calendars, window)
+        opening = None
         if location.resource_calendar_id:
-            opening = self._expand_attendances(
-                attendances.filtered(lambda a: a.calendar_id == location.resource_calendar_id), window, tz,
-                location, location,
+            opening = iv.merge((s, e) for s, e, _a in self._expand_attendances(
+                lines[location.resource_calendar_id.id], window, tz, location, location,
+            ))
+        result = {}
+        for provider in providers:
+            pieces = self._expand_attendances(
+                lines[provider.resource_calendar_id.id], window, tz, location, provider.location_ids or location,
             )
-            pieces = iv.intersect(pieces, iv.merge((s, e) for s, e, _a in opening))
-        holes = iv.merge(
-            leaves["resource", provider.resource_id.id] + leaves["calendar", provider.resource_calendar_id.id]
-            + leaves["calendar", location.resource_calendar_id.id] + leaves["calendar", False]
-        )
-        return iv.merge((s, e) for s, e, _a in iv.subtract(pieces, holes))
+            if opening is not None:
+                pieces = iv.intersect(pieces, opening)
+            holes = iv.merge(
+                leaves["resource", provider.resource_id.id] + leaves["calendar", provider.resource_calendar_id.id]
+                + leaves["calendar", location.resource_calendar_id.id] + leaves["calendar", False]
+            )
+            result[provider.id] = iv.merge((s, e) for s, e, _a in iv.subtract(pieces, holes))
+        return result
 
     # ------------------------------------------------------------------------------------------
     def _availability_providers(self, provider_ids, location_id, online):

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 import pytz
@@ -45,7 +46,7 @@ class ClinicAppointment(models.Model):
             label = day.strftime("%A %d %B %Y")
         span_start = iv.local_day_bounds(first_day, tz)[0]
         span_stop = iv.local_day_bounds(last_day, tz)[1]
-        column_providers = self.env["clinic.provider"].union(*(c[2] for c in columns)) if columns else providers[:0]
+        column_providers = provider if mode == "week" else providers
         leaves = self.env["resource.calendar.leaves"].sudo().search_fetch(
             [("resource_id", "in", column_providers.resource_id.ids), ("date_from", "<", span_stop),
              ("date_to", ">", span_start)], ["resource_id", "date_from", "date_to", "name", "time_type"],
@@ -54,10 +55,12 @@ class ClinicAppointment(models.Model):
             [("location_id", "=", location.id), ("start", "<", span_stop), ("stop", ">", span_start),
              ("state", "!=", "cancelled"), ("provider_id", "in", column_providers.ids)], order="start",
         )
-        Service = self.env["clinic.service"]
-        work_by_provider = {
-            p.id: Service._get_work_intervals(p, location, span_start, span_stop) for p in column_providers
-        }
+        work_by_provider = self.env["clinic.service"]._get_work_intervals(
+            column_providers, location, span_start, span_stop
+        )
+        cards_by_provider = defaultdict(list)
+        for appointment in appointments:
+            cards_by_provider[appointment.provider_id.id].append(appointment)
 
         def local(moment):
             return pytz.utc.localize(moment).astimezone(tz)
@@ -85,8 +88,8 @@ class ClinicAppointment(models.Model):
                     and leave.date_from < stop and leave.date_to > start
                 ],
             })
-            for a in appointments:
-                if a.provider_id != col_provider or not (a.start < stop and a.stop > start):
+            for a in cards_by_provider[col_provider.id]:
+                if not (a.start < stop and a.stop > start):
                     continue
                 cards.append({
                     "id": a.id, "column": key, "start": minutes(a.start, col_day), "end": minutes(a.stop, col_day),

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class ClinicRoomTag(models.Model):
@@ -35,13 +35,10 @@ class ClinicRoom(models.Model):
     _sql_constraints = [("capacity_positive", "check (capacity > 0)", "A room holds at least one client.")]
 
     def _prepare_resource_values(self, vals, tz):
-        values = super()._prepare_resource_values(vals, tz)
+        # A room keeps the time of its location (the resource needs one; the engine uses the
+        # location's), so it is set here for every way a room is created, not in an onchange.
+        location = self.env["clinic.location"].browse(vals.get("location_id"))
+        values = super()._prepare_resource_values(vals, tz or location.tz)
         values["resource_type"] = "material"
         values["calendar_id"] = vals.get("resource_calendar_id") or False
         return values
-
-    @api.onchange("location_id")
-    def _onchange_location_id(self):
-        # Only a form convenience; the time zone that counts is the location's.
-        if self.location_id:
-            self.tz = self.location_id.tz

@@ -5,6 +5,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 OFFER_HOURS = 12
@@ -169,8 +170,7 @@ class ClinicWaitlistOffer(models.Model):
 
     def _start_label(self):
         self.ensure_one()
-        draft = self.env["clinic.appointment"].new({"start": self.start, "location_id": self.location_id.id})
-        return draft._local_start_label()
+        return format_datetime(self.env, self.start, tz=self.location_id.tz, dt_format="EEEE d MMMM y, HH:mm")
 
     def _notify_client(self):
         self.ensure_one()

@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 import pytz
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from ..models.clinic_appointment import ACTIVE_STATES
 from ..tools import intervals as iv
@@ -67,8 +68,9 @@ class ClinicUtilization(models.Model):
                 ["|", ("location_ids", "=", False), ("location_ids", "in", location.ids)]
             )
             opening = []
+            work_by_provider = Service._get_work_intervals(providers, location, start, stop)
             for provider in providers:
-                work = Service._get_work_intervals(provider, location, start, stop)
+                work = work_by_provider[provider.id]
                 opening += work
                 for begin, end in work:
                     add(("provider", provider.id, False, location.id), "available_hours", begin, end, tz)
@@ -93,5 +95,9 @@ class ClinicUtilization(models.Model):
 
     @api.model
     def action_refresh(self):
-        self._compute_utilization()
+        """The Recompute button of clinic managers. The rows are derived data only the system
+        writes (managers read them): sudo after checking the caller is a manager."""
+        if not self.env.user.has_group("clinic_scheduling.group_clinic_manager"):
+            raise AccessError(self.env._("Only a clinic manager may recompute utilization."))
+        self.sudo()._compute_utilization()
         return {"type": "ir.actions.client", "tag": "reload"}

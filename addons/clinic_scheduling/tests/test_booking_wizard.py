@@ -35,13 +35,8 @@ class TestBookingWizard(ClinicCase):
         wizard.action_next_available()
         self.assertEqual(wizard.day, date(2026, 3, 9), "Monday is the next working day")
         self.assertEqual(set(wizard.slot_ids.provider_id), {self.bob})
-        wizard.action_previous_day()
-        wizard.action_previous_day()
-        wizard.action_previous_day()
-        wizard.action_previous_day()
-        wizard.action_previous_day()
-        wizard.action_previous_day()
-        wizard.action_previous_day()
+        for _day in range(7):
+            wizard.action_previous_day()
         self.assertEqual(wizard.day, date(2026, 3, 2), "never before today")
 
     def test_slot_taken_meanwhile(self):

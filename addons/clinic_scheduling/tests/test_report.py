@@ -81,3 +81,10 @@ class TestUtilization(ClinicCase):
         again = self.env["clinic.utilization"]._compute_utilization(weeks_back=1, weeks_ahead=1)
         self.assertEqual(len(again), len(rows))
         self.assertFalse(rows.exists(), "rebuilt, not piled up")
+
+    def test_managers_recompute_others_may_not(self):
+        self.book("2026-03-02 15:00")
+        self.env["clinic.utilization"].with_user(self.manager).action_refresh()
+        self.assertTrue(self.env["clinic.utilization"].with_user(self.manager).search([]))
+        with self.assertRaises(AccessError):
+            self.env["clinic.utilization"].with_user(self.frontdesk).action_refresh()

@@ -1,10 +1,12 @@
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytz
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_datetime
+
+from ..tools import intervals as iv
 
 SEARCH_DAYS = 60
 
@@ -40,16 +42,12 @@ class ClinicBookingWizard(models.TransientModel):
                 continue
             wizard.location_id = candidates[:1] or self.env["clinic.location"].search([], limit=1)
 
-    def _local_day_bounds(self, day, days=1):
-        tz = pytz.timezone(self.location_id.tz or "UTC")
-        start = tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-        stop = tz.localize(datetime.combine(day + timedelta(days=days), time.min)).astimezone(pytz.utc)
-        return start, stop.replace(tzinfo=None)
-
     def _find_slots(self, day, days=1):
         if not (self.service_id and self.location_id and day):
             return []
-        start, stop = self._local_day_bounds(day, days)
+        tz = pytz.timezone(self.location_id.tz or "UTC")
+        start = iv.local_day_bounds(day, tz)[0]
+        stop = iv.local_day_bounds(day + timedelta(days=days - 1), tz)[1]
         start = max(start, fields.Datetime.now())  # the front desk books from now on
         if start >= stop:
             return []

@@ -81,27 +81,12 @@ export class ClinicDayView extends Component {
     shiftDay(days) {
         const step = this.state.mode === "week" ? days * 7 : days;
         const day = luxon.DateTime.fromISO(this.state.day).plus({ days: step });
-        this.state.day = day.toISODate();
-        return this.load();
+        return this.show({ day: day.toISODate() });
     }
 
-    today() {
-        this.state.day = null;
-        return this.load();
-    }
-
-    changeLocation(ev) {
-        this.state.locationId = parseInt(ev.target.value);
-        return this.load();
-    }
-
-    setMode(mode) {
-        this.state.mode = mode;
-        return this.load();
-    }
-
-    changeProvider(ev) {
-        this.state.providerId = parseInt(ev.target.value);
+    /** Show another day, location, mode or provider: ``changes`` are merged into the state. */
+    show(changes) {
+        Object.assign(this.state, changes);
         return this.load();
     }
 
