@@ -473,7 +473,8 @@ def cmd_test(args):
     if not args.addons or "clinic_portal" in selected:
         runs.append(("all", f"{prefix}_all", ADDONS, ",".join(f"/{a}" for a in ADDONS)))
     passed = failed = 0
-    port = free_port(8269)
+    # TEST_PORT: where the test servers listen, so that two checkouts can run their tests at once.
+    port = free_port(int(os.environ.get("TEST_PORT") or 8269))
     for name, db, install, tags in runs:
         p, f = run_odoo_tests(name, db, install, tags, port)
         passed, failed = passed + p, failed + f
