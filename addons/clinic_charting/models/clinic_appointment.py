@@ -29,5 +29,5 @@ class ClinicAppointment(models.Model):
             "type": "ir.actions.act_window",
             "res_model": "clinic.note",
             "res_id": note.id,
-            "view_mode": "form",
+            "view_mode": "form", "views": [(False, "form")],
         }

@@ -645,7 +645,7 @@ class ClinicAppointment(models.Model):
             "type": "ir.actions.act_window",
             "name": self.env._("Cancel Appointment"),
             "res_model": "clinic.appointment.cancel",
-            "view_mode": "form",
+            "view_mode": "form", "views": [(False, "form")],
             "target": "new",
             "context": {"default_appointment_ids": self.ids},
         }
@@ -656,7 +656,7 @@ class ClinicAppointment(models.Model):
             "type": "ir.actions.act_window",
             "name": self.env._("Repeat Appointment"),
             "res_model": "clinic.series.wizard",
-            "view_mode": "form",
+            "view_mode": "form", "views": [(False, "form")],
             "target": "new",
             "context": {
                 "default_appointment_id": self.id, "default_partner_id": self.partner_id.id,

@@ -179,7 +179,7 @@ class ClinicWaitlistOffer(models.Model):
             return
         self.waitlist_id.message_post_with_source(
             "clinic_scheduling.mail_template_waitlist_offer", message_type="comment",
-            subtype_xmlid="mail.mt_comment", partner_ids=partner.ids,
+            subtype_xmlid="clinic_scheduling.mt_waitlist_client_message", partner_ids=partner.ids,
         )
 
     def _expire(self):
@@ -214,7 +214,7 @@ class ClinicWaitlistOffer(models.Model):
         entry.offer_ids.filtered(lambda o: o.state == "open").write({"state": "withdrawn"})
         return {
             "type": "ir.actions.act_window", "res_model": "clinic.appointment", "res_id": appointment.id,
-            "view_mode": "form", "target": "current",
+            "view_mode": "form", "views": [(False, "form")], "target": "current",
         }
 
     def action_decline(self):

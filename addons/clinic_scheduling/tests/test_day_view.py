@@ -1,8 +1,7 @@
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from odoo import Command, fields
 from odoo.exceptions import ValidationError
-from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
+from odoo.tests import freeze_time, tagged
 
 from .common import ClinicCase
 
@@ -61,27 +60,3 @@ class TestDayViewData(ClinicCase):
         messages = self.env["bus.bus"].search([]).mapped("message")
         self.assertTrue(any("clinic.schedule/changed" in m for m in messages))
 
-
-@tagged("post_install", "-at_install")
-class TestDayViewTour(HttpCase):
-
-    def test_day_view_tour(self):
-        new_test_user(self.env, "day_desk", password="day_desk_pw", tz="UTC",
-                      groups="clinic_scheduling.group_clinic_frontdesk")
-        calendar = self.env["resource.calendar"].create({
-            "name": "Every day (day view tour)", "tz": "UTC",
-            "attendance_ids": [Command.create({"name": str(d), "dayofweek": str(d), "hour_from": 0, "hour_to": 23.99})
-                               for d in range(7)],
-        })
-        location = self.env["clinic.location"].create({"name": "Day Clinic", "tz": "UTC", "sequence": -1})
-        service = self.env["clinic.service"].create({"name": "Day Physio", "duration": 30})
-        provider = self.env["clinic.provider"].create({
-            "name": "Day Provider", "resource_calendar_id": calendar.id, "tz": "UTC",
-            "service_ids": [Command.set(service.ids)], "location_ids": [Command.set(location.ids)],
-        })
-        tomorrow = fields.Datetime.now().replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=1)
-        self.env["clinic.appointment"].create({
-            "partner_id": self.env["res.partner"].create({"name": "Day Client"}).id, "service_id": service.id,
-            "provider_id": provider.id, "location_id": location.id, "start": tomorrow,
-        })
-        self.start_tour("/odoo/action-clinic_scheduling.clinic_day_view_action", "clinic_day_view", login="day_desk")

@@ -1,10 +1,18 @@
-import { Component, onWillStart, onWillUnmount, useState } from "@odoo/owl";
+import { Component, onWillStart, onWillUnmount, useRef, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
+import { useDraggable } from "@web/core/utils/draggable";
 import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 
 const PX_PER_MINUTE = 1.2;
+const CARD_ACTIONS = {
+    arrive: { name: "arrive", method: "action_arrive", label: _t("Arrived"), icon: "fa-sign-in" },
+    no_show: { name: "no_show", method: "action_no_show", label: _t("No-show"), icon: "fa-user-times" },
+    cancel: { name: "cancel", method: "action_open_cancel_wizard", label: _t("Cancel"), icon: "fa-times" },
+    start_session: { name: "start_session", method: "action_start_session", label: _t("Start session"), icon: "fa-play" },
+    done: { name: "done", method: "action_done", label: _t("Done"), icon: "fa-check" },
+};
 const STATE_LABELS = {
     booked: _t("Booked"),
     confirmed: _t("Confirmed"),
@@ -33,6 +41,16 @@ export class ClinicDayView extends Component {
         this.stateLabels = STATE_LABELS;
         this.pxPerMinute = PX_PER_MINUTE;
         this.onScheduleChanged = () => this.load();
+        // Cards are dragged with pointer events (mouse, pen and touch screens alike); the card
+        // follows the pointer and its top, where it is dropped, is the new start.
+        this.rootRef = useRef("root");
+        useDraggable({
+            ref: this.rootRef,
+            elements: ".o_clinic_day_card",
+            ignore: "button",
+            cursor: "grabbing",
+            onDrop: ({ element, x, y }) => this.onCardDrop(element, x, y),
+        });
         onWillStart(async () => {
             await this.load();
             this.busService.subscribe("clinic.schedule/changed", this.onScheduleChanged);
@@ -90,21 +108,62 @@ export class ClinicDayView extends Component {
         return this.load();
     }
 
-    minuteAt(ev) {
+    onLocationChange(ev) {
+        return this.show({ locationId: parseInt(ev.target.value, 10) });
+    }
+
+    onProviderChange(ev) {
+        return this.show({ providerId: parseInt(ev.target.value, 10) });
+    }
+
+    minuteAt(ev, round = Math.round) {
         const column = ev.currentTarget.getBoundingClientRect();
         const minute = this.state.data.hours[0] * 60 + (ev.clientY - column.top) / PX_PER_MINUTE;
-        return Math.max(0, Math.round(minute / 15) * 15);
+        return Math.max(0, round(minute / 15) * 15);
+    }
+
+    /** Cards shorter than this show their actions as icons on the first line. */
+    isCompact(appointment) {
+        return (appointment.end - appointment.start) * PX_PER_MINUTE < 48;
+    }
+
+    /** The state actions a card offers, as the form's buttons do. */
+    cardActions(appointment) {
+        const actions = {
+            booked: ["arrive", "no_show", "cancel"],
+            confirmed: ["arrive", "no_show", "cancel"],
+            arrived: ["start_session", "done"],
+            in_session: ["done"],
+        }[appointment.state] || [];
+        return actions.map((name) => CARD_ACTIONS[name]);
+    }
+
+    onCardAction(appointment, action) {
+        if (action.name === "cancel") {
+            return this.cancelAppointment(appointment);
+        }
+        return this.runAction(appointment, action.method);
+    }
+
+    /** Remember where a card was grabbed: its top lands where the pointer is released, minus that. */
+    onLanePointerDown(ev) {
+        const card = ev.target.closest(".o_clinic_day_card");
+        this.pressedCard = card ? { grabY: ev.clientY - card.getBoundingClientRect().top } : null;
     }
 
     async onColumnClick(column, ev) {
-        if (ev.target.closest(".o_clinic_day_card")) {
+        // A click that started on a card (a drag released over the lane) is not a click on an empty spot.
+        if (this.pressedCard || ev.target.closest(".o_clinic_day_card")) {
             return;
         }
+        // The clicked time, rounded down to the quarter hour: the wizard lists slots from there.
+        const minute = Math.floor(this.minuteAt(ev, Math.floor) / 15) * 15;
         await this.action.doAction("clinic_scheduling.clinic_booking_wizard_action", {
             additionalContext: {
                 default_provider_id: column.provider_id,
                 default_location_id: this.state.locationId,
                 default_day: column.day,
+                default_from_time: Math.min(minute, 1439) / 60,
             },
             onClose: () => this.load(),
         });
@@ -129,26 +188,26 @@ export class ClinicDayView extends Component {
         await this.action.doAction(action, { onClose: () => this.load() });
     }
 
-    onDragStart(appointment, ev) {
-        ev.dataTransfer.setData("text/plain", String(appointment.id));
-        this.dragged = appointment;
-        // Where the card was grabbed, so that its top (the start) lands where it is dropped.
-        const card = ev.currentTarget.getBoundingClientRect();
-        this.grabMinutes = Math.max(0, (ev.clientY - card.top) / PX_PER_MINUTE);
-    }
-
-    async onDrop(column, ev) {
-        ev.preventDefault();
-        const appointment = this.dragged;
-        this.dragged = null;
-        if (!appointment) {
+    /** Where a dragged card was dropped: the column under the pointer, the card's top as start. */
+    async onCardDrop(element, x, y) {
+        const appointment = this.state.data.appointments.find(
+            (a) => a.id === parseInt(element.dataset.appointmentId, 10)
+        );
+        const lanes = [...this.rootRef.el.querySelectorAll(".o_clinic_day_lane")];
+        const lane = lanes.find((l) => {
+            const rect = l.getBoundingClientRect();
+            return x >= rect.left && x < rect.right;
+        });
+        const column = lane && this.state.data.columns.find((c) => String(c.key) === lane.dataset.column);
+        if (!appointment || !column) {
             return;
         }
-        const grabbed = Math.round((this.grabMinutes || 0) / 15) * 15;
-        const minute = Math.max(0, this.minuteAt(ev) - grabbed);
+        const grabY = this.pressedCard ? this.pressedCard.grabY : 0;
+        const top = y - grabY - lane.getBoundingClientRect().top;
+        const minute = this.state.data.hours[0] * 60 + top / PX_PER_MINUTE;
         try {
             await this.orm.call("clinic.appointment", "action_day_view_move", [
-                [appointment.id], column.provider_id, column.day, minute,
+                [appointment.id], column.provider_id, column.day, Math.max(0, Math.round(minute / 15) * 15),
             ]);
             this.notification.add(_t("Appointment moved."), { type: "success" });
         } finally {
