@@ -35,12 +35,13 @@
     ],
     "assets": {
         "web.assets_backend": [
-            "clinic_scheduling/static/src/day_view/*",
+            "clinic_scheduling/static/src/**/*",
         ],
         "web.assets_tests": [
             "clinic_scheduling/static/tests/tours/*.js",
         ],
     },
+    "post_init_hook": "_post_init_hook",
     "application": True,
     "installable": True,
 }

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import format_date
 
 from .clinic_appointment import ACTIVE_STATES
 
@@ -26,6 +27,22 @@ class ResPartner(models.Model):
     )
     clinic_last_visit = fields.Datetime(string="Last Visit", compute="_compute_clinic_stats")
     clinic_next_appointment = fields.Datetime(string="Next Appointment", compute="_compute_clinic_stats")
+
+    @api.depends("birthdate", "phone", "mobile", "email")
+    @api.depends_context("clinic_client_details")
+    def _compute_display_name(self):
+        """In the clinic's client pickers (context ``clinic_client_details``), two clients of the
+        same name are told apart by their date of birth, else their phone or email."""
+        super()._compute_display_name()
+        if not self.env.context.get("clinic_client_details"):
+            return
+        for partner in self:
+            if partner.is_company:
+                continue
+            detail = (format_date(self.env, partner.birthdate) if partner.birthdate
+                      else partner.mobile or partner.phone or partner.email)
+            if detail:
+                partner.display_name = f"{partner.display_name} ({detail})"
 
     def _compute_clinic_stats(self):
         Appointment = self.env["clinic.appointment"]

@@ -15,7 +15,7 @@ class ClinicBookingWizard(models.TransientModel):
     _name = "clinic.booking.wizard"
     _description = "Book an Appointment"
 
-    partner_id = fields.Many2one("res.partner", string="Client", required=True)
+    partner_id = fields.Many2one("res.partner", string="Client", required=True, domain="[('is_company', '=', False)]")
     service_id = fields.Many2one("clinic.service", required=True, domain="[('provider_ids', '!=', False)]")
     location_id = fields.Many2one(
         "clinic.location", compute="_compute_location_id", store=True, readonly=False, required=True, precompute=True,
@@ -28,6 +28,10 @@ class ClinicBookingWizard(models.TransientModel):
         "clinic.case", string="Case File", domain="[('partner_id', '=', partner_id), ('state', '=', 'open')]"
     )
     day = fields.Date(required=True, default=fields.Date.context_today)
+    from_time = fields.Float(
+        string="From", default=0.0,
+        help="Only slots starting at or after this time of day (the location's time) are listed.",
+    )
     slot_ids = fields.One2many("clinic.booking.wizard.slot", "wizard_id", compute="_compute_slot_ids", store=True)
     slot_count = fields.Integer(compute="_compute_slot_ids", store=True)
     insights_html = fields.Html(compute="_compute_insights_html", sanitize=False)
@@ -42,11 +46,19 @@ class ClinicBookingWizard(models.TransientModel):
                 continue
             wizard.location_id = candidates[:1] or self.env["clinic.location"].search([], limit=1)
 
-    def _find_slots(self, day, days=1):
+    @api.constrains("from_time")
+    def _check_from_time(self):
+        for wizard in self:
+            if not 0 <= wizard.from_time < 24:
+                raise ValidationError(self.env._("The time of day must be between 00:00 and 23:59."))
+
+    def _find_slots(self, day, days=1, from_time=0.0):
         if not (self.service_id and self.location_id and day):
             return []
         tz = pytz.timezone(self.location_id.tz or "UTC")
         start = iv.local_day_bounds(day, tz)[0]
+        if 0 < from_time < 24:
+            start = iv.local_to_utc(day, from_time, tz)
         stop = iv.local_day_bounds(day + timedelta(days=days - 1), tz)[1]
         start = max(start, fields.Datetime.now())  # the front desk books from now on
         if start >= stop:
@@ -55,10 +67,10 @@ class ClinicBookingWizard(models.TransientModel):
             start, stop, provider_ids=self.provider_id.ids or None, location_id=self.location_id.id, online=False,
         )
 
-    @api.depends("service_id", "provider_id", "location_id", "day")
+    @api.depends("service_id", "provider_id", "location_id", "day", "from_time")
     def _compute_slot_ids(self):
         for wizard in self:
-            slots = wizard._find_slots(wizard.day)
+            slots = wizard._find_slots(wizard.day, from_time=wizard.from_time)
             wizard.slot_ids = [Command.clear()] + [Command.create({
                 "start": slot["start"], "stop": slot["stop"], "provider_id": slot["provider_id"],
                 "room_id": slot["room_id"], "location_id": slot["location_id"],
@@ -76,16 +88,17 @@ class ClinicBookingWizard(models.TransientModel):
 
     def _reopen(self):
         return {
-            "type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
+            "type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
+            "view_mode": "form", "views": [(False, "form")],
             "target": "new", "name": self.env._("Book an Appointment"),
         }
 
     def action_previous_day(self):
-        self.day = max(self.day - timedelta(days=1), fields.Date.context_today(self))
+        self.write({"day": max(self.day - timedelta(days=1), fields.Date.context_today(self)), "from_time": 0.0})
         return self._reopen()
 
     def action_next_day(self):
-        self.day += timedelta(days=1)
+        self.write({"day": self.day + timedelta(days=1), "from_time": 0.0})
         return self._reopen()
 
     def action_next_available(self):
@@ -94,7 +107,7 @@ class ClinicBookingWizard(models.TransientModel):
         if not slots:
             raise UserError(self.env._("No free slot in the next %s days for these choices.", SEARCH_DAYS))
         tz = pytz.timezone(self.location_id.tz or "UTC")
-        self.day = pytz.utc.localize(slots[0]["start"]).astimezone(tz).date()
+        self.write({"day": pytz.utc.localize(slots[0]["start"]).astimezone(tz).date(), "from_time": 0.0})
         return self._reopen()
 
     def _book(self, slot):
@@ -112,7 +125,7 @@ class ClinicBookingWizard(models.TransientModel):
             )) from error
         return {
             "type": "ir.actions.act_window", "res_model": "clinic.appointment", "res_id": appointment.id,
-            "view_mode": "form", "target": "current",
+            "view_mode": "form", "views": [(False, "form")], "target": "current",
         }
 
 
@@ -128,11 +141,13 @@ class ClinicBookingWizardSlot(models.TransientModel):
     location_id = fields.Many2one("clinic.location", required=True)
     room_id = fields.Many2one("clinic.room")
     label = fields.Char(compute="_compute_label")
+    time_label = fields.Char(string="Time", compute="_compute_label")
 
     @api.depends("start", "stop", "location_id")
     def _compute_label(self):
         for slot in self:
             tz = slot.location_id.tz or "UTC"
+            slot.time_label = format_datetime(self.env, slot.start, tz=tz, dt_format="HH:mm")
             slot.label = "%s – %s" % (
                 format_datetime(self.env, slot.start, tz=tz, dt_format="EEE d MMM, HH:mm"),
                 format_datetime(self.env, slot.stop, tz=tz, dt_format="HH:mm"),
