@@ -16,5 +16,10 @@
         "views/clinic_charting_menus.xml",
     ],
     "demo": ["demo/clinic_charting_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "clinic_charting/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -1,7 +1,14 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 SOAP_FIELDS = ("subjective", "objective", "assessment", "plan")
+
+
+def _only_new_lines(commands):
+    """Whether x2many ``commands`` only create new records."""
+    return bool(commands) and all(
+        isinstance(command, list | tuple) and command and command[0] == Command.CREATE for command in commands
+    )
 
 
 class ClinicNote(models.Model):
@@ -65,6 +72,9 @@ class ClinicNote(models.Model):
 
     def write(self, vals):
         locked = set(vals) - {"message_main_attachment_id"}
+        if "addendum_ids" in vals and _only_new_lines(vals["addendum_ids"]):
+            # Adding addenda is how a signed note is corrected (the note form's "Add a line").
+            locked.discard("addendum_ids")
         if locked and any(note.state == "signed" for note in self) and not self.env.context.get("clinic_note_sign"):
             raise UserError(self.env._("A signed note is locked: add an addendum instead of editing it."))
         return super().write(vals)

@@ -75,7 +75,8 @@ class TestChartNote(TransactionCase):
         note = self.env["clinic.note"].with_user(self.provider_user).create(
             {"appointment_id": self.appointment.id, "plan": "<p>Home exercises</p>"}
         )
-        self.assertEqual(note.with_user(self.colleague).plan, "<p>Home exercises</p>")
+        with self.assertRaises(AccessError):
+            note.with_user(self.colleague).read(["plan"])  # a draft stays with its author
         with self.assertRaises(AccessError):
             note.with_user(self.colleague).write({"plan": "<p>not mine</p>"})
         with self.assertRaises(AccessError):

@@ -1,0 +1,130 @@
+from datetime import datetime
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, HttpCase, TransactionCase, freeze_time, new_test_user, tagged
+
+
+class ChartCase(TransactionCase):
+    """A client treated by two providers (Pat and Quinn); a third provider (Robin) never saw them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pat_user = new_test_user(cls.env, "t_acc_pat", groups="clinic_scheduling.group_clinic_provider")
+        cls.quinn_user = new_test_user(cls.env, "t_acc_quinn", groups="clinic_scheduling.group_clinic_provider")
+        cls.robin_user = new_test_user(cls.env, "t_acc_robin", groups="clinic_scheduling.group_clinic_provider")
+        cls.manager = new_test_user(cls.env, "t_acc_manager", groups="clinic_scheduling.group_clinic_manager")
+        location = cls.env["clinic.location"].create({"name": "Access Clinic", "tz": "UTC"})
+        service = cls.env["clinic.service"].create({"name": "Physio (access test)", "duration": 30})
+        cls.pat, cls.quinn, cls.robin = cls.env["clinic.provider"].create([
+            {"name": name, "user_id": user.id, "service_ids": [Command.set(service.ids)]}
+            for name, user in (("Pat", cls.pat_user), ("Quinn", cls.quinn_user), ("Robin", cls.robin_user))
+        ])
+        cls.client = cls.env["res.partner"].create({"name": "Casey Client"})
+        cls.other_client = cls.env["res.partner"].create({"name": "Other Client"})
+        cls.appointments = cls.env["clinic.appointment"].create([
+            {"partner_id": partner.id, "service_id": service.id, "provider_id": provider.id,
+             "location_id": location.id, "start": start}
+            for partner, provider, start in (
+                (cls.client, cls.pat, datetime(2026, 3, 2, 15, 0)),
+                (cls.client, cls.quinn, datetime(2026, 3, 3, 15, 0)),
+                (cls.other_client, cls.robin, datetime(2026, 3, 3, 15, 0)),
+            )
+        ])
+
+    def signed_note(self, user=None, appointment=None):
+        note = self.env["clinic.note"].with_user(user or self.pat_user).create({
+            "appointment_id": (appointment or self.appointments[0]).id,
+            "assessment": "<p>Lumbar flexion 70%</p>",
+        })
+        note.action_sign()
+        return note
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-03 16:00:00")
+class TestNoteAccess(ChartCase):
+
+    def test_a_draft_stays_with_its_author(self):
+        draft = self.env["clinic.note"].with_user(self.pat_user).create(
+            {"appointment_id": self.appointments[0].id, "plan": "<p>Home exercises</p>"}
+        )
+        self.assertEqual(draft.with_user(self.pat_user).plan, "<p>Home exercises</p>")
+        for colleague in (self.quinn_user, self.robin_user):
+            self.assertFalse(self.env["clinic.note"].with_user(colleague).search([("id", "=", draft.id)]))
+            with self.assertRaises(AccessError):
+                draft.with_user(colleague).read(["plan"])
+        self.assertEqual(draft.with_user(self.manager).plan, "<p>Home exercises</p>")
+
+    def test_signed_notes_are_read_by_the_clients_providers_only(self):
+        note = self.signed_note()
+        Note = self.env["clinic.note"]
+        self.assertEqual(Note.with_user(self.quinn_user).search([("partner_id", "=", self.client.id)]), note,
+                         "Quinn also treats Casey: reads the signed note")
+        self.assertIn("70%", note.with_user(self.quinn_user).assessment)
+        self.assertFalse(Note.with_user(self.robin_user).search([("partner_id", "=", self.client.id)]),
+                         "Robin never treated Casey")
+        with self.assertRaises(AccessError):
+            note.with_user(self.robin_user).read(["assessment"])
+
+    def test_colleagues_never_write_a_note(self):
+        note = self.signed_note()
+        with self.assertRaises(AccessError):
+            note.with_user(self.quinn_user).write(
+                {"addendum_ids": [Command.create({"body": "<p>Quinn's addendum on Pat's note</p>"})]}
+            )
+        draft = self.env["clinic.note"].with_user(self.quinn_user).create(
+            {"appointment_id": self.appointments[1].id, "plan": "<p>Quinn's plan</p>"}
+        )
+        with self.assertRaises(AccessError):
+            draft.with_user(self.pat_user).write({"plan": "<p>Pat edits Quinn's draft</p>"})
+
+    def test_addendum_saved_from_the_note_form(self):
+        note = self.signed_note()
+        with Form(note.with_user(self.pat_user)) as form:
+            with form.addendum_ids.new() as line:
+                line.body = "<p>Correction: flexion 60%, not 70%</p>"
+        addendum = note.addendum_ids
+        self.assertEqual(len(addendum), 1)
+        self.assertEqual(addendum.author_id, self.pat_user)
+        self.assertIn("60%", addendum.body)
+        self.assertIn("70%", note.assessment, "the signed text is untouched")
+
+    def test_only_new_addenda_pass_the_lock(self):
+        note = self.signed_note()
+        note.with_user(self.pat_user).write({"addendum_ids": [Command.create({"body": "<p>First</p>"})]})
+        first = note.addendum_ids
+        for commands in (
+            [Command.update(first.id, {"body": "<p>Rewritten</p>"})],
+            [Command.delete(first.id)],
+            [Command.unlink(first.id)],
+            [Command.create({"body": "<p>New</p>"}), Command.update(first.id, {"body": "<p>Rewritten</p>"})],
+        ):
+            with self.assertRaises(UserError):
+                note.with_user(self.pat_user).write({"addendum_ids": commands})
+        with self.assertRaisesRegex(UserError, "locked"):
+            note.with_user(self.pat_user).write({
+                "addendum_ids": [Command.create({"body": "<p>New</p>"})], "assessment": "<p>sneaked in</p>",
+            })
+        self.assertEqual(first.body, "<p>First</p>")
+
+    def test_addenda_follow_the_notes_access(self):
+        note = self.signed_note()
+        note.with_user(self.pat_user).write({"addendum_ids": [Command.create({"body": "<p>Addendum</p>"})]})
+        Addendum = self.env["clinic.note.addendum"]
+        self.assertEqual(Addendum.with_user(self.quinn_user).search([("note_id", "=", note.id)]), note.addendum_ids)
+        self.assertFalse(Addendum.with_user(self.robin_user).search([("note_id", "=", note.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestAddendumTour(HttpCase, ChartCase):
+
+    def test_save_an_addendum_from_the_note(self):
+        self.pat_user.password = "t_acc_pat_pw"
+        note = self.signed_note()
+        self.start_tour(f"/odoo/clinic.note/{note.id}", "clinic_note_addendum", login="t_acc_pat")
+        self.assertEqual(len(note.addendum_ids), 1)
+        self.assertIn("Correction: pain 4/10, not 6/10.", note.addendum_ids.body)
+        self.assertEqual(note.addendum_ids.author_id, self.pat_user)
+        self.assertEqual(note.state, "signed")
