@@ -14,3 +14,4 @@ from . import res_partner
 from . import resource_calendar_attendance
 from . import calendar_event
 from . import calendar_attendee
+from . import res_users

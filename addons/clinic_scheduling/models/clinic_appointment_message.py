@@ -164,7 +164,7 @@ class ClinicAppointmentMessage(models.Model):
                 "res_model": appointment._name, "res_id": appointment.id,
             })
         appointment.with_context(lang=appointment.partner_id.lang).message_post_with_source(
-            template, message_type="comment", subtype_xmlid="mail.mt_comment",
+            template, message_type="comment", subtype_xmlid="clinic_scheduling.mt_appointment_client_message",
             attachment_ids=attachments.ids, partner_ids=appointment.partner_id.ids,
         )
         self.write({"state": "sent", "sent_at": fields.Datetime.now()})

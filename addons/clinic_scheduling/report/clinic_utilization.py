@@ -43,13 +43,18 @@ class ClinicUtilization(models.Model):
             [("state", "in", ACTIVE_STATES), ("start", "<", stop), ("stop", ">", start)],
             ["provider_id", "room_id", "location_id", "start", "stop"],
         )
+        # Weeks before a location's first appointment are before the clinic used the schedule
+        # there: no figures rather than 0 %.
+        first_use = dict(self.env["clinic.appointment"]._read_group(
+            [("location_id", "in", locations.ids)], ["location_id"], ["start:min"],
+        ))
         rows = {}
 
         def week_of(moment, tz):
             local = pytz.utc.localize(moment).astimezone(tz).date()
             return local - timedelta(days=local.weekday())
 
-        def add(key, field, begin, end, tz):
+        def add(key, field, begin, end, tz, since):
             # Split at local midnights so each piece counts in its own week.
             cursor = begin
             while cursor < end:
@@ -57,13 +62,16 @@ class ClinicUtilization(models.Model):
                 next_day = iv.local_day_bounds(local.date(), tz)[1]
                 piece_end = min(end, next_day)
                 week = week_of(cursor, tz)
-                if first <= week <= last:
+                if since <= week <= last:
                     row = rows.setdefault((week,) + key, {"available_hours": 0.0, "booked_hours": 0.0})
                     row[field] += (piece_end - cursor).total_seconds() / 3600
                 cursor = piece_end
 
         for location in locations:
+            if location not in first_use:
+                continue
             tz = pytz.timezone(location.tz or "UTC")
+            since = max(first, week_of(first_use[location], tz))
             providers = self.env["clinic.provider"].search(
                 ["|", ("location_ids", "=", False), ("location_ids", "in", location.ids)]
             )
@@ -73,17 +81,17 @@ class ClinicUtilization(models.Model):
                 work = work_by_provider[provider.id]
                 opening += work
                 for begin, end in work:
-                    add(("provider", provider.id, False, location.id), "available_hours", begin, end, tz)
+                    add(("provider", provider.id, False, location.id), "available_hours", begin, end, tz, since)
             # A room is available whenever someone can work at its location.
             for room in self.env["clinic.room"].search([("location_id", "=", location.id)]):
                 for begin, end in iv.merge(opening):
-                    add(("room", False, room.id, location.id), "available_hours", begin, end, tz)
+                    add(("room", False, room.id, location.id), "available_hours", begin, end, tz, since)
             for appointment in appointments.filtered(lambda a, loc=location: a.location_id == loc):
                 add(("provider", appointment.provider_id.id, False, location.id), "booked_hours",
-                    appointment.start, appointment.stop, tz)
+                    appointment.start, appointment.stop, tz, since)
                 if appointment.room_id:
                     add(("room", False, appointment.room_id.id, location.id), "booked_hours",
-                        appointment.start, appointment.stop, tz)
+                        appointment.start, appointment.stop, tz, since)
         self.search([("week", ">=", first), ("week", "<=", last)]).unlink()
         values = []
         for (week, kind, provider_id, room_id, location_id), row in rows.items():
