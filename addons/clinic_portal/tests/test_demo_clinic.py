@@ -12,6 +12,8 @@ class TestDemoClinic(TransactionCase):
         self.assertEqual(company.name, "Capital Physio & Wellness")
         self.assertEqual((company.city, company.country_id.code), ("Ottawa", "CA"))
         self.assertTrue(company.logo)
+        website = self.env.ref("website.default_website")
+        self.assertEqual((website.name, website.logo), (company.name, company.logo), "not 'YourLogo'")
 
     def test_the_portal_client_is_a_private_person(self):
         client = self.env.ref("base.partner_demo_portal")

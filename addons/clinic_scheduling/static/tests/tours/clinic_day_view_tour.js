@@ -108,6 +108,24 @@ registry.category("web_tour.tours").add("clinic_day_view", {
             trigger: ".o_clinic_day_card:contains('Move Client')",
         },
         {
+            content: "Switch location in the week view: the week of that location's provider",
+            trigger: ".o_clinic_day_view select.o_clinic_day_location",
+            run: "selectByLabel Tour South",
+        },
+        {
+            trigger: ".o_clinic_day_label:contains('South Provider')",
+        },
+        {
+            trigger: ".o_clinic_day_card:contains('South Client')",
+        },
+        {
+            trigger: ".o_clinic_day_view select.o_clinic_day_location",
+            run: "selectByLabel Tour North",
+        },
+        {
+            trigger: ".o_clinic_day_label:contains('Day Provider')",
+        },
+        {
             content: "Back to the day",
             trigger: ".o_clinic_day_view .o_clinic_mode_day",
             run: "click",
