@@ -1,18 +1,30 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import groupby
 
 import pytz
 import vobject
 from markupsafe import Markup
 
+from psycopg2 import errors as pg_errors
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_datetime
+
+from ..exceptions import BookingConflict, SlotTaken
 
 # States in which an appointment holds its provider and room.
 ACTIVE_STATES = ("booked", "confirmed", "arrived", "in_session", "done")
 # Fields mirrored on the provider's calendar event.
 CALENDAR_FIELDS = {"start", "stop", "provider_id", "partner_id", "service_id", "location_id", "room_id", "state"}
+# Transaction-level advisory lock namespaces (pg_advisory_xact_lock(namespace, id)): bookings of
+# one provider, or of one room, are made one transaction at a time.
+LOCK_PROVIDER = 0x636C7001
+LOCK_ROOM = 0x636C7002
+# Keys of the slot dicts the availability engine returns.
+SLOT_KEYS = ("start", "stop", "provider_id", "location_id", "room_id")
+# How many next free times a refused booking proposes.
+ALTERNATIVES = 3
 # Fields whose change can create an overlap.
 BOOKING_FIELDS = {
     "start", "stop", "buffer_before", "buffer_after", "provider_id", "room_id", "state", "overbooked", "service_id",
@@ -326,7 +338,7 @@ class ClinicAppointment(models.Model):
                 group = list(group)
                 for previous, current in zip(group, group[1:], strict=False):
                     if current[3] < previous[4]:
-                        raise ValidationError(self.env._(
+                        raise BookingConflict(self.env._(
                             "Two of these appointments overlap for the same %s.",
                             self.env._("provider") if key == 1 else self.env._("room"),
                         ))
@@ -354,7 +366,7 @@ class ClinicAppointment(models.Model):
         ))
         row = self.env.cr.fetchone()
         if row:
-            raise ValidationError(self._conflict_message(row[0], row[1]))
+            raise BookingConflict(self._conflict_message(row[0], row[1]))
 
     def _conflict_message(self, conflict_id, kind):
         # sudo: the message names the time and reference of the appointment in the way, never its
@@ -391,6 +403,7 @@ class ClinicAppointment(models.Model):
             raise UserError(self.env._("A new appointment starts as Booked."))
         self.flush_model()
         drafts = self.browse().concat(*(self.new(vals) for vals in vals_list))
+        self._lock_booking_resources(drafts.provider_id.ids, drafts.room_id.ids)
         # Online first: a client is told the time is gone, not which appointment took it.
         drafts.filtered(lambda d: d.source == "portal")._check_online_rules()
         drafts._check_booking_conflicts()
@@ -421,6 +434,10 @@ class ClinicAppointment(models.Model):
             # Everything pending is written first (and was checked when it was made), so that only
             # this write's new values are left in the cache for the check to compare.
             self.flush_model()
+            self._lock_booking_resources(
+                [vals["provider_id"]] if "provider_id" in vals else self.provider_id.ids,
+                [vals["room_id"]] if "room_id" in vals else self.room_id.ids,
+            )
         result = super().write(vals)
         if check:
             self._check_booking_conflicts()
@@ -443,6 +460,194 @@ class ClinicAppointment(models.Model):
             "Appointments are part of the client's record and are never deleted: cancel them instead."
         ))
 
+    @api.model
+    def _lock_booking_resources(self, provider_ids, room_ids):
+        """Make bookings of the same provider or room wait for each other (until commit).
+
+        PostgreSQL's exclusion constraints refuse an overlap whatever happens, but two transactions
+        inserting competing rows each wait for the other's row and deadlock. Taking a transaction
+        lock per provider and per room, always in the same order (providers, then rooms, by id),
+        before checking and writing makes the second booking wait for the first, then see the
+        conflict: a clear answer instead of a deadlock or a retry storm.
+        """
+        keys = {(LOCK_PROVIDER, pid) for pid in provider_ids if pid} | {(LOCK_ROOM, rid) for rid in room_ids if rid}
+        for namespace, res_id in sorted(keys):
+            self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", namespace, res_id))
+
+    # ------------------------------------------------------------------
+    # Booking: the one way a slot becomes an appointment (DESIGN.md)
+    # ------------------------------------------------------------------
+    @api.model
+    def _book_slot(self, service, slot, partner, source="staff", **values):
+        """Book ``slot`` (one dict as ``clinic.service._get_available_slots`` returns it) of
+        ``service`` for ``partner`` and return the appointment.
+
+        Every way of booking goes through here: the booking wizard, the day view, recurring series,
+        waitlist offers, the portal and the API. Bookings of the same provider or room are made
+        one at a time; the slot is checked again inside the transaction (an online booking must
+        still be a slot the engine offers, anything else must not overlap); the rules of the other
+        addons apply through :meth:`_book_slot_check`; the appointment is created under a savepoint.
+        A slot that is no longer free raises :class:`SlotTaken` with the conflict and the next
+        free times; nothing is left behind and the caller's transaction goes on.
+
+        :param values: other appointment fields (``case_id``, ``notes``, ``series_id``...); the
+            slot, the client, the service, the state and the source cannot be given here.
+        """
+        slot = self._book_slot_validate(service, slot, partner, source, values)
+        vals = dict(
+            values, partner_id=partner.id, service_id=service.id, source=source,
+            **{key: slot[key] or False for key in SLOT_KEYS},
+        )
+        try:
+            with self.env.cr.savepoint():
+                self._lock_booking_resources([slot["provider_id"]], [slot["room_id"]])
+                self._book_slot_check(service, slot, partner, source)
+                appointment = self.create(vals)
+        except BookingConflict as error:
+            raise self._slot_taken(service, slot, source, str(error)) from error
+        except (pg_errors.ExclusionViolation, pg_errors.DeadlockDetected) as error:
+            raise self._slot_taken(service, slot, source, self._lost_race_message(error, slot)) from error
+        return appointment
+
+    @api.model
+    def book_slot(self, service_id, partner_id, start, provider_id, location_id=None, room_id=None, case_id=None,
+                  notes=None):
+        """Book a free slot for a client, from the front desk or an integration (JSON-RPC).
+
+        ``start`` ('YYYY-MM-DD HH:MM:SS', UTC) with ``provider_id`` must be a free slot the
+        availability engine offers (at ``location_id`` and in ``room_id`` when given, else the
+        engine's choice); it is booked through :meth:`_book_slot`. Returns ``{"id", "name"}``.
+        A time that is not free raises ``SlotTaken``: its message says why and lists the next free
+        times.
+        """
+        self.check_access("create")
+        ids = {"service_id": service_id, "partner_id": partner_id, "provider_id": provider_id,
+               "location_id": location_id, "room_id": room_id, "case_id": case_id}
+        for name, value in ids.items():
+            if value is not None and value is not False and (not isinstance(value, int) or isinstance(value, bool)):
+                raise UserError(self.env._("%(name)s must be a record id, not %(value)r.", name=name, value=value))
+        if notes is not None and not isinstance(notes, str):
+            raise UserError(self.env._("notes must be text."))
+        try:
+            start = fields.Datetime.to_datetime(start)
+        except (TypeError, ValueError):
+            start = None
+        if not isinstance(start, datetime) or not 1900 <= start.year <= 9000:
+            raise UserError(self.env._("start must be a date and time like 2026-03-03 15:00:00 (UTC)."))
+        service = self.env["clinic.service"].browse(service_id).exists()
+        partner = self.env["res.partner"].browse(partner_id).exists()
+        provider = self.env["clinic.provider"].browse(provider_id).exists()
+        if not (service and partner and provider):
+            raise UserError(self.env._("Unknown service, client or provider."))
+        service.check_access("read")
+        partner.check_access("read")
+        slots = service._get_available_slots(
+            start, start + timedelta(seconds=1), provider_ids=provider.ids, location_id=location_id or None,
+            online=False,
+        )
+        slot = next((s for s in slots if not room_id or s["room_id"] == room_id), None)
+        if not slot:
+            slot = {"start": start, "stop": start + timedelta(minutes=service.duration), "provider_id": provider.id,
+                    "location_id": location_id or (provider.location_ids[:1].id or False), "room_id": room_id or False}
+            raise self._slot_taken(service, slot, "staff", self.env._(
+                "%(provider)s is not free at that time for %(service)s.", provider=provider.name,
+                service=service.name,
+            ))
+        values = {"case_id": case_id} if case_id else {}
+        if notes:
+            values["notes"] = notes
+        appointment = self._book_slot(service, slot, partner, "staff", **values)
+        return {"id": appointment.id, "name": appointment.name}
+
+    def _book_slot_check(self, service, slot, partner, source):
+        """The booking rules of the addons, checked inside the booking's transaction and savepoint,
+        once the provider and room are locked. Raise a ``UserError`` to refuse the booking.
+
+        Scheduling has none beyond the appointment's own checks; billing (authorizations, balance),
+        charting (intake and consent forms) and the portal (per-client limits) extend it with
+        ``super()``.
+        """
+        return True
+
+    def _book_slot_validate(self, service, slot, partner, source, values):
+        """Clear errors for a wrong call, before anything is locked or written."""
+        if not (isinstance(service, models.BaseModel) and service._name == "clinic.service" and len(service) == 1):
+            raise UserError(self.env._("Booking needs one service."))
+        if not (isinstance(partner, models.BaseModel) and partner._name == "res.partner" and len(partner) == 1):
+            raise UserError(self.env._("Booking needs one client."))
+        if source not in dict(self._fields["source"].selection):
+            raise UserError(self.env._("Unknown booking source: %s.", source))
+        if not isinstance(slot, dict) or not all(key in slot for key in SLOT_KEYS):
+            raise UserError(self.env._("A slot has a start, a stop, a provider, a location and a room (or none)."))
+        if not all(isinstance(slot[key], datetime) for key in ("start", "stop")):
+            raise UserError(self.env._("A slot's start and stop are date-times."))
+        for key in ("provider_id", "location_id", "room_id"):
+            if slot[key] is not False and not isinstance(slot[key], int):
+                raise UserError(self.env._("A slot names its provider, location and room by id."))
+        reserved = {"partner_id", "service_id", "state", "source", "overbooked", *SLOT_KEYS}.intersection(values)
+        if reserved:
+            raise UserError(self.env._(
+                "These come from the slot and the booking itself, not from other values: %s.",
+                ", ".join(sorted(reserved)),
+            ))
+        return {key: slot[key] for key in SLOT_KEYS}
+
+    def _lost_race_message(self, error, slot):
+        """What is in the way, when PostgreSQL refused the overlap (a booking this transaction
+        could not see yet) or aborted a deadlock between two bookings."""
+        if getattr(error.diag, "constraint_name", "") == "clinic_appointment_room_no_overlap":
+            room = self.env["clinic.room"].sudo().browse(slot["room_id"])
+            return self.env._("Room %s was booked for this time a moment ago.", room.name)
+        provider = self.env["clinic.provider"].sudo().browse(slot["provider_id"])
+        return self.env._("%s was booked for this time a moment ago.", provider.name)
+
+    def _slot_taken(self, service, slot, source, conflict):
+        """A :class:`SlotTaken` for ``slot``: the conflict in words and the next free times."""
+        if source == "portal":
+            # A client is told the time is gone, not which appointment took it.
+            conflict = self.env._("This time was just taken.")
+        alternatives = self._slot_alternatives(service, slot, online=source == "portal")
+        location = self.env["clinic.location"].sudo().browse(slot["location_id"])
+        providers = self.env["clinic.provider"].sudo().browse({s["provider_id"] for s in alternatives})
+        names = {provider.id: provider.name for provider in providers}
+        lines = [
+            self.env._(
+                "%(when)s with %(provider)s",
+                when=format_datetime(self.env, s["start"], tz=location.tz, dt_format="EEE d MMM, HH:mm"),
+                provider=names[s["provider_id"]],
+            )
+            for s in alternatives
+        ]
+        message = conflict
+        if lines:
+            message = self.env._("%(conflict)s\n\nNext free times: %(times)s.", conflict=conflict,
+                                 times="; ".join(lines))
+        return SlotTaken(message, alternatives)
+
+    @api.model
+    def _slot_alternatives(self, service, slot, online=False, limit=ALTERNATIVES):
+        """The next free slots of ``service`` at the slot's location from the slot's day on: the
+        nearest with the same provider first, then with anyone, never the taken time itself."""
+        now = fields.Datetime.now()
+        start = max(slot["start"] - timedelta(hours=12), now)
+        slots = service._get_available_slots(
+            start, slot["start"] + timedelta(days=14), location_id=slot["location_id"], online=online,
+        )
+
+        def in_the_way(other):
+            # The engine may not see the booking that took the slot yet (it runs in this
+            # transaction's snapshot): never offer the same provider or room at that time.
+            same = other["provider_id"] == slot["provider_id"] or (
+                slot["room_id"] and other["room_id"] == slot["room_id"]
+            )
+            return same and other["start"] < slot["stop"] and slot["start"] < other["stop"]
+
+        slots = [s for s in slots if not in_the_way(s)]
+        nearest = sorted(
+            slots, key=lambda s: (s["provider_id"] != slot["provider_id"], abs(s["start"] - slot["start"]))
+        )
+        return sorted(nearest[:limit], key=lambda s: s["start"])
+
     def _check_online_rules(self):
         """A booking made online must be a slot the engine offers online: inside working hours,
         notice and horizon, free, on the grid, and open to new clients when the client is new."""
@@ -459,7 +664,7 @@ class ClinicAppointment(models.Model):
                 provider_ids=appointment.provider_id.ids, location_id=appointment.location_id.id, online=True,
             )
             if not any(slot["start"] == appointment.start and slot["stop"] == appointment.stop for slot in slots):
-                raise ValidationError(self.env._(
+                raise BookingConflict(self.env._(
                     "This time is no longer available online. Please choose another time."
                 ))
 

@@ -5,7 +5,8 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_datetime
+
+from ..exceptions import SlotTaken
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 OFFER_HOURS = 12
@@ -143,6 +144,7 @@ class ClinicWaitlist(models.Model):
 
 class ClinicWaitlistOffer(models.Model):
     _name = "clinic.waitlist.offer"
+    _inherit = ["clinic.slot.mixin"]
     _description = "Waitlist Offer"
     _order = "create_date desc, id desc"
 
@@ -152,9 +154,8 @@ class ClinicWaitlistOffer(models.Model):
     company_id = fields.Many2one(related="waitlist_id.company_id", store=True)
     start = fields.Datetime(required=True)
     stop = fields.Datetime(required=True)
-    provider_id = fields.Many2one("clinic.provider", required=True)
-    location_id = fields.Many2one("clinic.location", required=True)
-    room_id = fields.Many2one("clinic.room")
+    provider_id = fields.Many2one(required=True)
+    location_id = fields.Many2one(required=True)
     expires_at = fields.Datetime(required=True)
     state = fields.Selection(
         [("open", "Open"), ("accepted", "Accepted"), ("declined", "Declined"), ("expired", "Expired"),
@@ -169,16 +170,15 @@ class ClinicWaitlistOffer(models.Model):
     ]
 
     def _start_label(self):
-        self.ensure_one()
-        return format_datetime(self.env, self.start, tz=self.location_id.tz, dt_format="EEEE d MMMM y, HH:mm")
+        return self._slot_label("EEEE d MMMM y, HH:mm")
 
-    def _notify_client(self):
+    def _notify_client(self, template="clinic_scheduling.mail_template_waitlist_offer"):
         self.ensure_one()
         partner = self.partner_id
         if partner.clinic_no_messages or not partner.email or partner.is_blacklisted:
             return
         self.waitlist_id.message_post_with_source(
-            "clinic_scheduling.mail_template_waitlist_offer", message_type="comment",
+            template, message_type="comment",
             subtype_xmlid="clinic_scheduling.mt_waitlist_client_message", partner_ids=partner.ids,
         )
 
@@ -197,16 +197,14 @@ class ClinicWaitlistOffer(models.Model):
             return self._notify_staff(self.env._("This offer has expired."), "warning")
         entry = self.waitlist_id
         try:
-            with self.env.cr.savepoint():
-                appointment = self.env["clinic.appointment"].create({
-                    "partner_id": entry.partner_id.id, "service_id": entry.service_id.id,
-                    "provider_id": self.provider_id.id, "location_id": self.location_id.id,
-                    "room_id": self.room_id.id, "start": self.start, "stop": self.stop, "source": "waitlist",
-                })
-        except ValidationError:
+            appointment = self._book(entry.service_id, entry.partner_id, source="waitlist")
+        except SlotTaken as error:
             self.state = "taken"
             entry.state = "waiting"
-            entry.message_post(body=self.env._("The offered time was taken by someone else; still waiting."))
+            entry.message_post(body=self.env._(
+                "The offered time was taken by someone else; still waiting. %s", error.args[0]
+            ))
+            self._notify_client("clinic_scheduling.mail_template_waitlist_offer_taken")
             return self._notify_staff(self.env._("Someone else took this time: the client is back on the waitlist."),
                                       "warning")
         self.write({"state": "accepted", "appointment_id": appointment.id})

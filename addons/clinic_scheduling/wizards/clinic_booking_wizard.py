@@ -6,6 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_datetime
 
+from ..exceptions import SlotTaken
 from ..tools import intervals as iv
 
 SEARCH_DAYS = 60
@@ -113,16 +114,11 @@ class ClinicBookingWizard(models.TransientModel):
     def _book(self, slot):
         self.ensure_one()
         try:
-            appointment = self.env["clinic.appointment"].create({
-                "partner_id": self.partner_id.id, "service_id": self.service_id.id,
-                "provider_id": slot.provider_id.id, "location_id": slot.location_id.id,
-                "room_id": slot.room_id.id, "case_id": self.case_id.id, "start": slot.start, "stop": slot.stop,
-                "source": "staff",
-            })
-        except ValidationError as error:
-            raise UserError(self.env._(
-                "%s\n\nThe schedule changed since this list was shown: pick another time.", error.args[0]
-            )) from error
+            appointment = slot._book(self.service_id, self.partner_id, source="staff", case_id=self.case_id.id)
+        except SlotTaken as error:
+            raise SlotTaken(self.env._(
+                "The schedule changed since this list was shown.\n%s", error.args[0]
+            ), error.alternatives) from error
         return {
             "type": "ir.actions.act_window", "res_model": "clinic.appointment", "res_id": appointment.id,
             "view_mode": "form", "views": [(False, "form")], "target": "current",
@@ -131,15 +127,15 @@ class ClinicBookingWizard(models.TransientModel):
 
 class ClinicBookingWizardSlot(models.TransientModel):
     _name = "clinic.booking.wizard.slot"
+    _inherit = ["clinic.slot.mixin"]
     _description = "Free Slot"
     _order = "start, id"
 
     wizard_id = fields.Many2one("clinic.booking.wizard", required=True, ondelete="cascade")
     start = fields.Datetime(required=True)
     stop = fields.Datetime(required=True)
-    provider_id = fields.Many2one("clinic.provider", required=True)
-    location_id = fields.Many2one("clinic.location", required=True)
-    room_id = fields.Many2one("clinic.room")
+    provider_id = fields.Many2one(required=True)
+    location_id = fields.Many2one(required=True)
     label = fields.Char(compute="_compute_label")
     time_label = fields.Char(string="Time", compute="_compute_label")
 
@@ -147,10 +143,9 @@ class ClinicBookingWizardSlot(models.TransientModel):
     def _compute_label(self):
         for slot in self:
             tz = slot.location_id.tz or "UTC"
-            slot.time_label = format_datetime(self.env, slot.start, tz=tz, dt_format="HH:mm")
+            slot.time_label = slot._slot_label("HH:mm")
             slot.label = "%s – %s" % (
-                format_datetime(self.env, slot.start, tz=tz, dt_format="EEE d MMM, HH:mm"),
-                format_datetime(self.env, slot.stop, tz=tz, dt_format="HH:mm"),
+                slot._slot_label(), format_datetime(self.env, slot.stop, tz=tz, dt_format="HH:mm"),
             )
 
     def action_book(self):

@@ -6,6 +6,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_datetime
 
+from ..exceptions import SlotTaken
+
 MAX_OCCURRENCES = 52
 
 
@@ -76,11 +78,13 @@ class ClinicSeriesWizard(models.TransientModel):
             line = {"sequence": sequence, "planned_start": start, "location_id": self.location_id.id}
             if self.appointment_id and start == self.appointment_id.start:
                 # The appointment the series starts from: already booked.
-                line.update(status="free", start=start, provider_id=self.appointment_id.provider_id.id,
-                            room_id=self.appointment_id.room_id.id, location_id=self.appointment_id.location_id.id)
+                line.update(status="free", start=start, stop=self.appointment_id.stop,
+                            provider_id=self.appointment_id.provider_id.id, room_id=self.appointment_id.room_id.id,
+                            location_id=self.appointment_id.location_id.id)
             elif start in free:
                 slot = free[start]
-                line.update(status="free", start=start, provider_id=slot["provider_id"], room_id=slot["room_id"])
+                line.update(status="free", start=start, stop=slot["stop"], provider_id=slot["provider_id"],
+                            room_id=slot["room_id"])
             else:
                 same_day = [s for s in own if day_of(s["start"]) == day_of(start)] or [
                     s for s in anyone if day_of(s["start"]) == day_of(start)
@@ -89,7 +93,8 @@ class ClinicSeriesWizard(models.TransientModel):
                 best = min(same_day, key=lambda s: (abs(s["start"] - start), s["start"]), default=None)
                 line.update(status="moved" if best else "skipped", reason=self._conflict_reason(start))
                 if best:
-                    line.update(start=best["start"], provider_id=best["provider_id"], room_id=best["room_id"])
+                    line.update(start=best["start"], stop=best["stop"], provider_id=best["provider_id"],
+                                room_id=best["room_id"])
             lines.append(line)
         return lines
 
@@ -116,20 +121,21 @@ class ClinicSeriesWizard(models.TransientModel):
         })
         if self.appointment_id:
             self.appointment_id.series_id = series
-        values = [{
-            "partner_id": self.partner_id.id, "service_id": self.service_id.id, "provider_id": line.provider_id.id,
-            "location_id": line.location_id.id, "room_id": line.room_id.id, "start": line.start,
-            "case_id": self.appointment_id.case_id.id, "series_id": series.id,
-        } for line in lines if not (self.appointment_id and line.start == self.appointment_id.start)]
+        to_book = lines.filtered(lambda line: not (self.appointment_id and line.start == self.appointment_id.start))
+        # All the providers and rooms at once, in the one order every booking takes them.
+        self.env["clinic.appointment"]._lock_booking_resources(to_book.provider_id.ids, to_book.room_id.ids)
         try:
-            self.env["clinic.appointment"].create(values)
-        except ValidationError as error:
+            with self.env.cr.savepoint():
+                for line in to_book:
+                    line._book(self.service_id, self.partner_id, source="staff",
+                               case_id=self.appointment_id.case_id.id, series_id=series.id)
+        except SlotTaken as error:
             raise UserError(self.env._(
                 "%s\n\nThe schedule changed since the preview: nothing was booked. Preview again.", error.args[0]
             )) from error
         series.message_post(body=self.env._(
             "Series created: %(booked)s visit(s) booked, %(skipped)s skipped.",
-            booked=len(values), skipped=len(self.line_ids) - len(lines),
+            booked=len(to_book), skipped=len(self.line_ids) - len(lines),
         ))
         return {
             "type": "ir.actions.act_window", "res_model": "clinic.appointment", "view_mode": "list,form",
@@ -139,6 +145,7 @@ class ClinicSeriesWizard(models.TransientModel):
 
 class ClinicSeriesWizardLine(models.TransientModel):
     _name = "clinic.series.wizard.line"
+    _inherit = ["clinic.slot.mixin"]
     _description = "Planned Occurrence"
     _order = "sequence, id"
 
@@ -150,9 +157,6 @@ class ClinicSeriesWizardLine(models.TransientModel):
     )
     reason = fields.Char(string="Conflict")
     start = fields.Datetime(string="Booked At")
-    provider_id = fields.Many2one("clinic.provider")
-    location_id = fields.Many2one("clinic.location")
-    room_id = fields.Many2one("clinic.room")
     planned_label = fields.Char(compute="_compute_labels", string="Planned")
     start_label = fields.Char(compute="_compute_labels", string="Will Be Booked At")
 
@@ -161,6 +165,4 @@ class ClinicSeriesWizardLine(models.TransientModel):
         for line in self:
             tz = line.location_id.tz or "UTC"
             line.planned_label = format_datetime(self.env, line.planned_start, tz=tz, dt_format="EEE d MMM y, HH:mm")
-            line.start_label = (
-                format_datetime(self.env, line.start, tz=tz, dt_format="EEE d MMM, HH:mm") if line.start else False
-            )
+            line.start_label = line._slot_label() if line.start else False
