@@ -3,7 +3,8 @@
 
 Builds, once, two databases with the volume generator: `clinic_bench` (50 providers, 20 of them
 with 60,000 past appointments and their Odoo Calendar events; 5 rooms; four weeks of upcoming
-bookings) and `clinic_bench_nohist` (the same clinic and upcoming bookings, no history). Then
+bookings) and `clinic_bench_nohist` (the same clinic and upcoming bookings, no history); the
+environment variable BENCH_DB_PREFIX (default `clinic_bench`) renames them. Then
 times `clinic.service._get_available_slots` warm, several times each, and counts its SQL queries:
 
 - 1 provider over 28 days;
@@ -33,7 +34,9 @@ import odoo  # noqa: E402
 from generate_volume import BENCH_SERVICE  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-DATABASES = {"clinic_bench": 60000, "clinic_bench_nohist": 0}
+# BENCH_DB_PREFIX: the benchmark databases' names, so that two checkouts can keep their own.
+PREFIX = os.environ.get("BENCH_DB_PREFIX") or "clinic_bench"
+DATABASES = {PREFIX: 60000, f"{PREFIX}_nohist": 0}
 TARGETS = {
     "p50_20x28_ms": 150, "p95_20x28_ms": 300, "queries_max": 15, "p95_50x90_ms": 1000, "history_ratio": 1.2,
 }
@@ -75,6 +78,8 @@ def ensure_database(db, past, rebuild):
     marker = f"{data_marker} code {addons_digest()}"
     row = pg(f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{db}'")
     comment = (row[0][0] or "") if row else ""
+    if row and not comment.startswith("clinic-suite bench"):
+        sys.exit(f"A database named {db} exists but was not made by the benchmark: drop it or set BENCH_DB_PREFIX.")
     if comment == marker and not rebuild:
         print(f"==> {db}: reusing")
         return
@@ -85,6 +90,7 @@ def ensure_database(db, past, rebuild):
         print(f"==> {db}: building with {past:,} past appointments (once; several minutes)", flush=True)
         pg(f'DROP DATABASE IF EXISTS "{db}"')
         pg(f"CREATE DATABASE \"{db}\" ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0")
+        pg(f"COMMENT ON DATABASE \"{db}\" IS 'clinic-suite bench building'")
         subprocess.run(odoo_command(db, "-i", "clinic_scheduling"), check=True)
         subprocess.run([PYTHON, str(ROOT / "scripts" / "generate_volume.py"), "-d", db, "--size", "bench",
                         "--past-appointments", str(past)], check=True)
@@ -145,7 +151,7 @@ def main():
     ])
     measured = {db: measure(db, args.runs) for db in DATABASES}
 
-    history, empty = measured["clinic_bench"]["cases"], measured["clinic_bench_nohist"]["cases"]
+    history, empty = measured[PREFIX]["cases"], measured[f"{PREFIX}_nohist"]["cases"]
     ratio = round(history["20x28"]["p50_ms"] / empty["20x28"]["p50_ms"], 2)
     checks = {
         "20x28 p50 <= 150 ms": history["20x28"]["p50_ms"] <= TARGETS["p50_20x28_ms"],

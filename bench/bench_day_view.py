@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Day view benchmark (make bench): the data behind the front desk's day view for a busy day.
 
-Uses the benchmark clinic built by bench_availability.py (`clinic_bench`). In a transaction that is
-rolled back, it books a day of 12 providers × 25 appointments (300) at one location, then times
-`clinic.appointment.get_day_view_data` for that day (warm, several runs) and counts its queries and
-the size of what it sends to the browser. Writes bench/results/day_view.json.
+Uses the benchmark clinic built by bench_availability.py (`clinic_bench`, or `$BENCH_DB_PREFIX`).
+In a transaction that is rolled back, it books a day of 12 providers × 25 appointments (300) at one
+location, then times `clinic.appointment.get_day_view_data` for that day (warm, several runs) and
+counts its queries and the size of what it sends to the browser. Writes bench/results/day_view.json.
 """
 import argparse
 import json
@@ -33,7 +33,7 @@ def main():
         "-c", str(ROOT / "odoo.conf"), f"--addons-path={ODOO_PATH / 'odoo' / 'addons'},{ROOT / 'addons'}",
         "--log-level=warn",
     ])
-    registry = odoo.modules.registry.Registry("clinic_bench")
+    registry = odoo.modules.registry.Registry(os.environ.get("BENCH_DB_PREFIX") or "clinic_bench")
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "clinic_no_messages": True})
         location = env["clinic.location"].search([], limit=1)
