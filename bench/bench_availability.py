@@ -73,12 +73,22 @@ def odoo_command(db, *args):
             "--stop-after-init", "--no-http", "--log-level=warn", *args]
 
 
-def ensure_database(db, past, rebuild):
-    data_marker = f"clinic-suite bench v{BENCH_DATA_VERSION}"
-    marker = f"{data_marker} code {addons_digest()}"
+BENCH_COMMENT = "clinic-suite bench"
+BUILT = f"{BENCH_COMMENT} v{BENCH_DATA_VERSION}"  # the comment of a finished benchmark database starts so
+
+
+def database_comment(db):
+    """The comment of database ``db`` ("" if none), or None when there is no such database."""
     row = pg(f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{db}'")
-    comment = (row[0][0] or "") if row else ""
-    if row and not comment.startswith("clinic-suite bench"):
+    return (row[0][0] or "") if row else None
+
+
+def ensure_database(db, past, rebuild):
+    data_marker = BUILT
+    marker = f"{data_marker} code {addons_digest()}"
+    comment = database_comment(db)
+    exists, comment = comment is not None, comment or ""
+    if exists and not comment.startswith(BENCH_COMMENT):
         sys.exit(f"A database named {db} exists but was not made by the benchmark: drop it or set BENCH_DB_PREFIX.")
     if comment == marker and not rebuild:
         print(f"==> {db}: reusing")
@@ -90,7 +100,7 @@ def ensure_database(db, past, rebuild):
         print(f"==> {db}: building with {past:,} past appointments (once; several minutes)", flush=True)
         pg(f'DROP DATABASE IF EXISTS "{db}"')
         pg(f"CREATE DATABASE \"{db}\" ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0")
-        pg(f"COMMENT ON DATABASE \"{db}\" IS 'clinic-suite bench building'")
+        pg(f"COMMENT ON DATABASE \"{db}\" IS '{BENCH_COMMENT} building'")
         subprocess.run(odoo_command(db, "-i", "clinic_scheduling"), check=True)
         subprocess.run([PYTHON, str(ROOT / "scripts" / "generate_volume.py"), "-d", db, "--size", "bench",
                         "--past-appointments", str(past)], check=True)
