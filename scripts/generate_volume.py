@@ -3,6 +3,7 @@
 
     generate_volume.py --database clinic_demo --size demo
     generate_volume.py --database clinic_bench --size bench        # 20 providers, 60,000 past visits
+    generate_volume.py --database clinic_bench_smoke --size smoke  # the same in miniature (CI)
     generate_volume.py --database x --providers 12 --clients 500 --past-appointments 10000
 
 Builds on the clinic_scheduling demo records (locations, rooms, services, providers, working hours,
@@ -37,6 +38,9 @@ SIZES = {
     # every provider with an Odoo user (so appointments are mirrored in Odoo Calendar).
     "bench": {"providers": 50, "clients": 3000, "past_days": None, "future_days": 28, "past_appointments": 60000,
               "history_providers": 20, "rooms": 5, "users": True, "bench_service": True},
+    # The same clinic in miniature, for the benchmarks' smoke run in CI (make bench SIZE=smoke).
+    "smoke": {"providers": 12, "clients": 60, "past_days": None, "future_days": 7, "past_appointments": 300,
+              "history_providers": 4, "rooms": 5, "users": True, "bench_service": True},
 }
 FIRST = ["Olivia", "Liam", "Emma", "Noah", "Ava", "Lucas", "Sophia", "Ethan", "Mia", "Mateo", "Chloe", "Arjun",
          "Zoe", "Kenji", "Amara", "Felix", "Nadia", "Owen", "Leila", "Samuel", "Ines", "Hugo", "Priya", "Marcus",
