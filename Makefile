@@ -1,5 +1,6 @@
 # Clinic suite for Odoo 18 Community. Every target bootstraps what it needs (.venv, PostgreSQL).
-# Configuration: ODOO_PATH (Odoo 18 source, default /opt/odoo18), DB, PORT, DEMO_SIZE, DETACH=1.
+# Configuration: ODOO_PATH (Odoo 18 source, default /opt/odoo18), DB, PORT, DEMO_SIZE, DETACH=1;
+# for make bench: SIZE=smoke, REBUILD=1, RUNS=N, BENCH_DB_PREFIX.
 PYTHON ?= python3
 CLINIC = $(PYTHON) scripts/clinic.py
 
@@ -20,7 +21,7 @@ test-addon:      ## one addon's tests alone: make test-addon ADDON=clinic_schedu
 lint:            ## ruff and pylint-odoo's mandatory checks on addons/
 	@$(CLINIC) lint
 
-bench:           ## benchmarks in bench/ (results in bench/results/)
+bench:           ## benchmarks in bench/ (results in bench/results/); SIZE=smoke: quick run on a small clinic (CI)
 	@$(CLINIC) bench
 
 bootstrap:       ## only create .venv and make sure PostgreSQL answers

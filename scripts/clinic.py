@@ -500,14 +500,32 @@ def cmd_lint(args):
 
 
 def cmd_bench(args):
+    """Every benchmark in bench/ on the benchmark clinic (built once), or with --size smoke on a small
+    clinic built afresh and dropped afterwards (CI: proves the benchmarks build and run)."""
     scripts = sorted((ROOT / "bench").glob("bench_*.py"))
     if not scripts:
         die("No benchmark in bench/ yet.")
+    if args.size not in ("full", "smoke"):
+        die(f"SIZE={args.size}: make bench knows SIZE=full (the default) and SIZE=smoke.")
+    smoke = args.size == "smoke"
+    options = ["--smoke"] * smoke + ["--rebuild"] * args.rebuild + (["--runs", str(args.runs)] if args.runs else [])
+    env = dict(os.environ, BENCH_DB_PREFIX=args.db_prefix)
+    started = time.time()
     code = 0
-    for script in scripts:
-        say(f"Benchmark {script.name}")
-        code |= subprocess.run([str(VENV / "bin" / "python"), str(script), *args.extra], cwd=ROOT).returncode
-    return code
+    try:
+        for script in scripts:
+            say(f"Benchmark {script.name}{' (smoke)' if smoke else ''}")
+            code |= subprocess.run([str(VENV / "bin" / "python"), str(script), *options], cwd=ROOT,
+                                   env=env).returncode
+    finally:
+        if smoke and not args.keep:
+            # The smoke databases (bench_availability.py's names), only if the benchmark made them.
+            for db in (f"{args.db_prefix}_smoke", f"{args.db_prefix}_smoke_nohist"):
+                exists, comment = database_exists(db)
+                if exists and comment.startswith("clinic-suite bench"):
+                    drop_database(db)
+    say(f"Benchmarks{' (smoke)' if smoke else ''}: {'ok' if not code else 'FAILED'} in {time.time() - started:.0f}s")
+    return 1 if code else 0
 
 
 def main():
@@ -526,7 +544,17 @@ def main():
     test.add_argument("addons", nargs="*", help="only these addons' tests (default: everything)")
     sub.add_parser("lint", help="ruff and pylint-odoo")
     bench = sub.add_parser("bench", help="run the benchmarks in bench/")
-    bench.add_argument("extra", nargs="*")
+    bench.add_argument("--size", choices=["full", "smoke"], default=os.environ.get("SIZE") or "full",
+                       help="smoke: small throw-away clinic, few runs, no targets (CI)")
+    bench.add_argument("--smoke", dest="size", action="store_const", const="smoke", help="same as --size smoke")
+    bench.add_argument("--runs", type=int, default=int(os.environ.get("RUNS") or 0) or None,
+                       help="warm runs of each measure (default 25, smoke 3)")
+    bench.add_argument("--rebuild", action="store_true", default=os.environ.get("REBUILD") == "1",
+                       help="build the benchmark databases again")
+    bench.add_argument("--db-prefix", default=os.environ.get("BENCH_DB_PREFIX") or "clinic_bench",
+                       help="names of the benchmark databases: PREFIX, PREFIX_nohist, PREFIX_smoke...")
+    bench.add_argument("--keep", action="store_true", default=os.environ.get("KEEP_DB") == "1",
+                       help="keep the smoke databases")
     sub.add_parser("bootstrap", help="only prepare .venv and PostgreSQL")
     args = parser.parse_args()
 

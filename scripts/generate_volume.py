@@ -3,6 +3,7 @@
 
     generate_volume.py --database clinic_demo --size demo
     generate_volume.py --database clinic_bench --size bench        # 20 providers, 60,000 past visits
+    generate_volume.py --database clinic_bench_smoke --size smoke  # the same in miniature (CI)
     generate_volume.py --database x --providers 12 --clients 500 --past-appointments 10000
 
 Builds on the clinic_scheduling demo records (locations, rooms, services, providers, working hours,
@@ -37,6 +38,9 @@ SIZES = {
     # every provider with an Odoo user (so appointments are mirrored in Odoo Calendar).
     "bench": {"providers": 50, "clients": 3000, "past_days": None, "future_days": 28, "past_appointments": 60000,
               "history_providers": 20, "rooms": 5, "users": True, "bench_service": True},
+    # The same clinic in miniature, for the benchmarks' smoke run in CI (make bench SIZE=smoke).
+    "smoke": {"providers": 12, "clients": 60, "past_days": None, "future_days": 7, "past_appointments": 300,
+              "history_providers": 4, "rooms": 5, "users": True, "bench_service": True},
 }
 FIRST = ["Olivia", "Liam", "Emma", "Noah", "Ava", "Lucas", "Sophia", "Ethan", "Mia", "Mateo", "Chloe", "Arjun",
          "Zoe", "Kenji", "Amara", "Felix", "Nadia", "Owen", "Leila", "Samuel", "Ines", "Hugo", "Priya", "Marcus",
@@ -75,13 +79,18 @@ class Generator:
             for index in range(missing):
                 discipline = DISCIPLINES[index % len(DISCIPLINES)]
                 template = providers.filtered(lambda p, d=discipline: p.discipline == d)[:1] or providers[:1]
+                calendar = calendars[index % len(calendars)]
+                # The provider works where its working hours say: a calendar that names locations
+                # (one, or a week split between two) gives the provider exactly those; one that
+                # names none keeps the template's. Never hours at a location the provider does not serve.
+                locations = self.calendar_locations(calendar) or template.location_ids
                 vals.append({
                     "name": f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)} ({discipline[:6]} {index + 1})",
                     "discipline": discipline,
                     "tz": template.tz,
-                    "resource_calendar_id": calendars[index % len(calendars)].id,
+                    "resource_calendar_id": calendar.id,
                     "service_ids": [Command.set((template.service_ids or services[:2]).ids)],
-                    "location_ids": [Command.set(template.location_ids.ids)],
+                    "location_ids": [Command.set(locations.ids)],
                     "sequence": 100 + index,
                 })
             providers |= Provider.create(vals)
@@ -130,15 +139,24 @@ class Generator:
             print(f"  clients: created {missing} ({len(existing)} in all)")
         return existing
 
+    @staticmethod
+    def calendar_locations(calendar):
+        return calendar.attendance_ids.filtered(lambda a: not a.display_type).clinic_location_id
+
     # -- time ---------------------------------------------------------------------------------
     def working_intervals(self, provider, day):
-        """UTC (start, stop, location) intervals the provider works on a local calendar day."""
+        """UTC (start, stop, location) intervals the provider works on a local calendar day.
+
+        As the availability engine reads working hours: a line naming a location the provider does
+        not serve is ignored (the appointment would be refused), a line naming none is at the
+        provider's (first) location.
+        """
         intervals = []
         for attendance in provider.resource_calendar_id.attendance_ids:
             if int(attendance.dayofweek) != day.weekday() or attendance.display_type:
                 continue
             location = attendance.clinic_location_id or provider.location_ids[:1]
-            if not location:
+            if not location or (provider.location_ids and location not in provider.location_ids):
                 continue
             tz = pytz.timezone(location.tz)
             local = datetime.combine(day, datetime.min.time())
