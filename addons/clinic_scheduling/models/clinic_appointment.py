@@ -626,12 +626,13 @@ class ClinicAppointment(models.Model):
 
     @api.model
     def _slot_alternatives(self, service, slot, online=False, limit=ALTERNATIVES):
-        """The next free slots of ``service`` at the slot's location from the slot's day on: the
-        nearest with the same provider first, then with anyone, never the taken time itself."""
+        """The next free slots of ``service`` at the slot's location around the slot (that day and
+        the next two): the nearest with the same provider first, then with anyone, never the taken
+        time itself. A short window keeps a refusal cheap when many clients want the same time."""
         now = fields.Datetime.now()
         start = max(slot["start"] - timedelta(hours=12), now)
         slots = service._get_available_slots(
-            start, slot["start"] + timedelta(days=14), location_id=slot["location_id"], online=online,
+            start, slot["start"] + timedelta(days=3), location_id=slot["location_id"], online=online,
         )
 
         def in_the_way(other):
