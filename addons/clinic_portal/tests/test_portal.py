@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from urllib.parse import urlparse
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -41,7 +42,11 @@ class TestClinicPortal(HttpCase):
         self.assertIn("/web/login", response.headers["Location"])
         response = self.url_open(f"/my/appointments/{self.mine.id}", allow_redirects=False)
         self.assertEqual(response.status_code, 303)
-        self.assertNotIn("Tour Physio", response.text)
+        # Where the visitor lands (the login page) shows nothing of the appointment.
+        landed = self.url_open(f"/my/appointments/{self.mine.id}")
+        self.assertEqual((landed.status_code, urlparse(landed.url).path), (200, "/web/login"))
+        self.assertNotIn("Tour Physio", landed.text)
+        self.assertNotIn(self.mine.name, landed.text)
 
     def test_client_lists_only_their_own(self):
         self.authenticate("t_portal_a", "t_portal_a_pw")
@@ -63,7 +68,10 @@ class TestClinicPortal(HttpCase):
         theirs = self.url_open(f"/my/appointments/{self.theirs.id}", allow_redirects=False)
         self.assertEqual(theirs.status_code, 303)
         self.assertTrue(theirs.headers["Location"].endswith("/my"))
-        self.assertNotIn("Secret Massage", theirs.text)
+        landed = self.url_open(f"/my/appointments/{self.theirs.id}")
+        self.assertEqual((landed.status_code, urlparse(landed.url).path), (200, "/my"))
+        self.assertNotIn("Secret Massage", landed.text)
+        self.assertNotIn(self.theirs.name, landed.text)
         missing = self.url_open("/my/appointments/999999999", allow_redirects=False)
         self.assertEqual(missing.status_code, 303)
 
@@ -79,10 +87,20 @@ class TestClinicPortal(HttpCase):
             f"/my/appointments/{self.theirs.id}?access_token={self.mine.access_token}", allow_redirects=False
         )
         self.assertEqual(other.status_code, 303)
-        # Another client holding the link of an appointment that is not theirs gets nothing either.
+        # Another client, logged in with a real token (the link of their own appointment), cannot
+        # open this client's appointment with it.
+        self.theirs._portal_ensure_token()
         self.authenticate("t_portal_b", "t_portal_b_pw")
-        response = self.url_open(f"/my/appointments/{self.mine.id}?access_token=wrong", allow_redirects=False)
+        own = self.url_open(f"/my/appointments/{self.theirs.id}?access_token={self.theirs.access_token}")
+        self.assertEqual(own.status_code, 200)
+        self.assertIn("Secret Massage", own.text)
+        response = self.url_open(
+            f"/my/appointments/{self.mine.id}?access_token={self.theirs.access_token}", allow_redirects=False
+        )
         self.assertEqual(response.status_code, 303)
+        landed = self.url_open(f"/my/appointments/{self.mine.id}?access_token={self.theirs.access_token}")
+        self.assertEqual(urlparse(landed.url).path, "/my")
+        self.assertNotIn("Tour Physio", landed.text)
 
     def test_portal_tour(self):
         self.start_tour("/my", "clinic_portal_my_appointments", login="t_portal_a")
