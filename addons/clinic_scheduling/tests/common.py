@@ -81,6 +81,21 @@ class ClinicCase(TransactionCase):
             start=start,
         ))
 
+    def night_provider(self, hour_from=0.0, hour_to=6.0):
+        """A provider who works Sunday nights at Main (a sleep clinic's hours), so that Toronto's
+        daylight-saving changes (2:00 on 8 March and 1 November 2026) fall inside working hours;
+        with a 30-minute service of their own."""
+        calendar = self.env["resource.calendar"].create({
+            "name": "Sunday night", "tz": self.tz,
+            "attendance_ids": [Command.create({"name": "Sunday night", "dayofweek": "6",
+                                               "hour_from": hour_from, "hour_to": hour_to})],
+        })
+        service = self.env["clinic.service"].create({"name": "Sleep check", "duration": 30, "slot_interval": 30})
+        return self.env["clinic.provider"].create({
+            "name": "Nadia Night", "resource_calendar_id": calendar.id, "tz": self.tz,
+            "service_ids": [Command.set(service.ids)], "location_ids": [Command.set(self.location.ids)],
+        })
+
     @contextmanager
     def assertRefused(self, exception, pattern):
         """assertRaises (which rolls back what the failed call wrote) plus a check of the message."""
