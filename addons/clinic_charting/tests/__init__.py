@@ -1,1 +1,2 @@
 from . import test_note
+from . import test_multi_company

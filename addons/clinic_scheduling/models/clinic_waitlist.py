@@ -17,15 +17,19 @@ class ClinicWaitlist(models.Model):
 
     _name = "clinic.waitlist"
     _description = "Waitlist Entry"
+    _check_company_auto = True
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "priority desc, create_date, id"
 
-    partner_id = fields.Many2one("res.partner", string="Client", required=True, index=True, tracking=True)
-    service_id = fields.Many2one("clinic.service", required=True, tracking=True)
-    provider_ids = fields.Many2many(
-        "clinic.provider", string="Preferred Providers", help="Empty: any provider offering the service.",
+    partner_id = fields.Many2one(
+        "res.partner", string="Client", required=True, index=True, tracking=True, check_company=True
     )
-    location_id = fields.Many2one("clinic.location", help="Empty: any location.")
+    service_id = fields.Many2one("clinic.service", required=True, tracking=True, check_company=True)
+    provider_ids = fields.Many2many(
+        "clinic.provider", string="Preferred Providers", check_company=True,
+        help="Empty: any provider offering the service.",
+    )
+    location_id = fields.Many2one("clinic.location", check_company=True, help="Empty: any location.")
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     date_from = fields.Date(string="From", required=True, default=fields.Date.context_today)
     date_to = fields.Date(string="Until", required=True,
@@ -144,6 +148,7 @@ class ClinicWaitlist(models.Model):
 class ClinicWaitlistOffer(models.Model):
     _name = "clinic.waitlist.offer"
     _description = "Waitlist Offer"
+    _check_company_auto = True
     _order = "create_date desc, id desc"
 
     waitlist_id = fields.Many2one("clinic.waitlist", required=True, index=True, ondelete="cascade")
@@ -152,9 +157,9 @@ class ClinicWaitlistOffer(models.Model):
     company_id = fields.Many2one(related="waitlist_id.company_id", store=True)
     start = fields.Datetime(required=True)
     stop = fields.Datetime(required=True)
-    provider_id = fields.Many2one("clinic.provider", required=True)
-    location_id = fields.Many2one("clinic.location", required=True)
-    room_id = fields.Many2one("clinic.room")
+    provider_id = fields.Many2one("clinic.provider", required=True, check_company=True)
+    location_id = fields.Many2one("clinic.location", required=True, check_company=True)
+    room_id = fields.Many2one("clinic.room", check_company=True)
     expires_at = fields.Datetime(required=True)
     state = fields.Selection(
         [("open", "Open"), ("accepted", "Accepted"), ("declined", "Declined"), ("expired", "Expired"),

@@ -2,6 +2,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -106,3 +107,45 @@ class ClinicCase(TransactionCase):
     def flush_tracking(self):
         self.env.flush_all()
         self.env.cr.precommit.run()
+
+
+class MultiCompanyCase(ClinicCase):
+    """ClinicCase's clinic belongs to the main company; a second clinic company, Westside, has its
+    own location, room, service, provider and bookings, and a front desk that works only there."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "Westside Physio Inc."})
+        cls.desk_b = new_test_user(
+            cls.env, "t_desk_west", groups="clinic_scheduling.group_clinic_frontdesk",
+            company_id=cls.company_b.id, company_ids=[Command.set(cls.company_b.ids)],
+        )
+        cls.location_b = cls.env["clinic.location"].create(
+            {"name": "Westside", "tz": cls.tz, "company_id": cls.company_b.id}
+        )
+        cls.room_b = cls.env["clinic.room"].create(
+            {"name": "West Room", "location_id": cls.location_b.id, "company_id": cls.company_b.id}
+        )
+        cls.service_b = cls.env["clinic.service"].create(
+            {"name": "West Physio", "duration": 30, "company_id": cls.company_b.id}
+        )
+        cls.provider_b = cls.env["clinic.provider"].create({
+            "name": "Wes Provider", "company_id": cls.company_b.id, "resource_calendar_id": cls.calendar.id,
+            "tz": cls.tz, "service_ids": [Command.set(cls.service_b.ids)],
+            "location_ids": [Command.set(cls.location_b.ids)],
+        })
+        cls.appointment_b = cls.env["clinic.appointment"].create({
+            "partner_id": cls.client.id, "service_id": cls.service_b.id, "provider_id": cls.provider_b.id,
+            "location_id": cls.location_b.id, "room_id": cls.room_b.id, "start": datetime(2026, 3, 3, 15, 0),
+        })
+
+    def assertSeesOnlyItsCompany(self, user, theirs, others):
+        """``user`` finds the records of their company (``theirs``) and can neither find nor read
+        another company's (``others``)."""
+        self.assertTrue(theirs and others)
+        Model = self.env[others._name].with_user(user)
+        self.assertEqual(Model.search([("id", "in", (theirs | others).ids)]), theirs)
+        self.assertEqual(theirs.with_user(user).read(["display_name"])[0]["id"], theirs[0].id)
+        with self.assertRaises(AccessError):
+            others.with_user(user).read(["display_name"])
