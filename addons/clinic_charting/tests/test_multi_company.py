@@ -34,3 +34,21 @@ class TestChartMultiCompany(MultiCompanyCase):
         theirs = Addendum.create({"note_id": self.note_b.id, "body": "<p>Correction: right shoulder</p>"})
         self.assertEqual(theirs.company_id, self.company_b)
         self.assertSeesOnlyItsCompany(self.provider_user_b, theirs, ours)
+
+    def test_a_note_belongs_to_the_company_of_its_appointment(self):
+        """A provider working for both companies, in the main one at the moment, writes the note of
+        their Westside appointment: Westside's care team reads it."""
+        both = new_test_user(
+            self.env, "t_chart_both", groups="clinic_scheduling.group_clinic_provider",
+            company_id=self.company.id, company_ids=[Command.set((self.company | self.company_b).ids)],
+        )
+        self.provider_b.user_id = both
+        appointment = self.env["clinic.appointment"].create({
+            "partner_id": self.client_2.id, "service_id": self.service_b.id, "provider_id": self.provider_b.id,
+            "location_id": self.location_b.id, "start": datetime(2026, 3, 4, 15, 0),
+        })
+        action = appointment.with_user(both).with_context(
+            allowed_company_ids=[self.company.id, self.company_b.id]).action_open_note()
+        note = self.env["clinic.note"].browse(action["res_id"])
+        self.assertEqual(note.company_id, self.company_b)
+        self.assertEqual(self.env["clinic.note"].with_user(self.provider_user_b).search([("id", "=", note.id)]), note)

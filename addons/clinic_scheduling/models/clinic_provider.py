@@ -36,7 +36,7 @@ class ClinicProvider(models.Model):
     )
     location_ids = fields.Many2many(
         "clinic.location", "clinic_provider_location_rel", "provider_id", "location_id", string="Locations",
-        check_company=True,
+        check_company=True, help="Where the provider works. Empty: at every location of their company.",
     )
     online_bookable = fields.Boolean(
         default=True, tracking=True, help="Clients can book this provider from the website."

@@ -112,11 +112,16 @@ class ClinicWaitlist(models.Model):
                 max(start - timedelta(days=1), now), stop, provider_ids=providers.ids or None,
                 location_id=location.id or None, online=True,
             )
-            locations = self.env["clinic.location"].browse({slot["location_id"] for slot in slots})
+            # sudo: the time zone and company of the locations the engine (superuser) found slots at,
+            # read only to keep each entry to the slots of its own company.
+            locations = self.env["clinic.location"].sudo().browse({slot["location_id"] for slot in slots})
             tz_by_location = {loc.id: pytz.timezone(loc.tz or "UTC") for loc in locations}
+            company_by_location = {loc.id: loc.company_id for loc in locations}
             for entry in group:
                 offered = {(o.start, o.provider_id.id) for o in entry.offer_ids}
                 for slot in slots:
+                    if company_by_location[slot["location_id"]] != entry.company_id:
+                        continue
                     tz = tz_by_location[slot["location_id"]]
                     local_day = pytz.utc.localize(slot["start"]).astimezone(tz).date()
                     if not (entry.date_from <= local_day <= entry.date_to):

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 
 from odoo import Command
 from odoo.exceptions import UserError
@@ -70,7 +70,8 @@ class TestMultiCompanyRules(MultiCompanyCase):
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-02 12:00:00")
 class TestMultiCompanyConsistency(MultiCompanyCase):
-    """Records of one company never point at another company's (check_company)."""
+    """Records of one company never point at another company's (check_company), and the engine
+    and the waitlist keep to each company's own locations."""
 
     def test_a_booking_never_mixes_companies(self):
         """Each of these would be a valid booking at Main but for the company of one of its records."""
@@ -107,3 +108,36 @@ class TestMultiCompanyConsistency(MultiCompanyCase):
         with self.assertRefused(UserError, "Incompatible companies"):
             self.env["clinic.case"].create({"title": "Mixed", "partner_id": self.client.id,
                                             "provider_id": self.provider_b.id})
+
+    def test_a_provider_without_locations_works_at_its_own_company_only(self):
+        shared = self.env["clinic.service"].create({"name": "Shared assessment", "duration": 30,
+                                                    "company_id": False})
+        floater_b = self.env["clinic.provider"].create({
+            "name": "Flo Floater", "company_id": self.company_b.id, "resource_calendar_id": self.calendar.id,
+            "tz": self.tz, "service_ids": [Command.set(shared.ids)],
+        })
+        (self.carol | self.provider_b).service_ids |= shared
+        slots = shared._get_available_slots(datetime(2026, 3, 4, 14, 0), datetime(2026, 3, 4, 14, 1), online=False)
+        self.assertEqual({(s["provider_id"], s["location_id"]) for s in slots}, {
+            (self.carol.id, self.location.id), (self.provider_b.id, self.location_b.id),
+            (floater_b.id, self.location_b.id),
+        })
+        at_main = shared._get_available_slots(datetime(2026, 3, 4, 14, 0), datetime(2026, 3, 4, 14, 1),
+                                              location_id=self.location.id, online=False)
+        self.assertEqual({s["provider_id"] for s in at_main}, {self.carol.id})
+
+    def test_waitlist_offers_keep_to_the_entry_company(self):
+        shared = self.env["clinic.service"].create({"name": "Shared assessment", "duration": 30,
+                                                    "company_id": False})
+        self.provider_b.service_ids |= shared
+        self.carol.service_ids |= shared
+        Waitlist = self.env["clinic.waitlist"]
+        ours = Waitlist.create({"partner_id": self.client.id, "service_id": shared.id,
+                                "date_from": date(2026, 3, 4), "date_to": date(2026, 3, 4)})
+        theirs = Waitlist.create({"partner_id": self.client_2.id, "service_id": shared.id,
+                                  "company_id": self.company_b.id,
+                                  "date_from": date(2026, 3, 4), "date_to": date(2026, 3, 4)})
+        Waitlist._cron_waitlist()
+        self.assertEqual((ours.offer_ids.location_id, ours.offer_ids.provider_id), (self.location, self.carol))
+        self.assertEqual((theirs.offer_ids.location_id, theirs.offer_ids.provider_id),
+                         (self.location_b, self.provider_b))
