@@ -14,3 +14,4 @@ from . import test_day_view
 from . import test_demo_data
 from . import test_dashboard
 from . import test_multi_company
+from . import test_query_counts

@@ -6,7 +6,29 @@ from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user
 
 
-class ClinicCase(TransactionCase):
+class ExactQueryCountMixin:
+    """``assertQueryCount`` only fails on more queries than expected (fewer are merely logged):
+    ``assertQueryCountExactly`` fails both ways, so that a pinned count says what the code does and a
+    query that disappears (a check skipped, a read forgotten) is noticed too. Use it with ``@warmup``
+    so that Odoo's own caches are in the same state whatever ran before."""
+
+    @contextmanager
+    def assertQueryCountExactly(self, expected):
+        # What is pending is written first (tracking and bus notifications included), and the cache
+        # emptied, as at the start of a request or a job.
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.env.invalidate_all()
+        counter = {}
+        with self.assertQueryCount(expected):
+            counter["start"] = self.cr.sql_log_count
+            yield counter
+        counter["count"] = self.cr.sql_log_count - counter["start"]
+        if self.warm:
+            self.assertEqual(counter["count"], expected, "number of SQL queries")
+
+
+class ClinicCase(ExactQueryCountMixin, TransactionCase):
     """A small clinic: one location in Toronto time, two rooms, three services, three providers."""
 
     @classmethod
