@@ -370,7 +370,8 @@ def cmd_stop(args):
 # Tests
 # ----------------------------------------------------------------------------------------------
 RESULT_RE = re.compile(r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests")
-SKIP_RE = re.compile(r" INFO \S+ (odoo\.addons\.\S+): skipped (.*)$")
+START_RE = re.compile(r" INFO \S+ (odoo\.addons\.\S+): Starting (\S+) \.\.\.")
+SKIP_RE = re.compile(r" INFO \S+ (odoo\.addons\.\S+): skipped (\S+) : (.*)$")
 FAIL_RE = re.compile(r" (?:ERROR|CRITICAL) \S+ (\S+): (?:FAIL|ERROR): (.*)$")
 
 
@@ -381,7 +382,28 @@ def find_chromium():
     return None
 
 
-def run_odoo_tests(name, db, install, tags, port):
+def test_id(module, description):
+    """One name per test, whichever run it ran in: 'odoo.addons.x.tests.test_y.TestY.test_z'.
+    A failed subtest ('Subtest TestY.test_z (...)') is its test's failure."""
+    if description.startswith("Subtest "):
+        description = description.split()[1]
+    return f"{module}.{(description.split() or ['?'])[0]}"
+
+
+class OdooRun:
+    """What one odoo-bin test run did, test by test (read from its log).
+
+    ``tests``: the ids of the tests that started; ``failed`` and ``skipped``: ids among them (or
+    not, for a class whose setup failed); ``broken``: failures that are no test's (the install
+    failed, odoo-bin exited in error), counted once each.
+    """
+
+    def __init__(self, name, alone):
+        self.name, self.alone = name, alone
+        self.tests, self.failed, self.skipped, self.broken = set(), set(), set(), []
+
+
+def run_odoo_tests(name, db, install, tags, port, alone):
     drop_database(db)
     create_database(db, "clinic-suite test (throw-away)")
     log = RUN / f"test-{name}.log"
@@ -392,27 +414,34 @@ def run_odoo_tests(name, db, install, tags, port):
     started = time.time()
     returncode = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT).returncode
     text = log.read_text(errors="replace") if log.exists() else ""
-    failed = errors = total = 0
+    run = OdooRun(name, alone)
+    reported = 0
     for match in RESULT_RE.finditer(text):
-        failed, errors, total = map(int, match.groups())
-    skipped = [f"{m.group(1)}: {m.group(2)}" for m in map(SKIP_RE.search, text.splitlines()) if m]
-    problems = [m.group(0).strip() for m in map(FAIL_RE.search, text.splitlines()) if m]
-    bad = failed + errors + len(skipped)
+        reported = int(match.group(1)) + int(match.group(2))
+    for line in text.splitlines():
+        if match := START_RE.search(line):
+            run.tests.add(test_id(*match.groups()))
+        elif match := SKIP_RE.search(line):
+            run.skipped.add(test_id(match.group(1), match.group(2)))
+        elif match := FAIL_RE.search(line):
+            run.failed.add(test_id(*match.groups()))
     if not RESULT_RE.search(text):
-        bad += 1
-        problems.append(f"no test result line: the install of {', '.join(install)} failed (exit {returncode})")
-    elif returncode and not bad:
-        bad += 1
-        problems.append(f"odoo-bin exited with {returncode}")
-    passed = total - failed - errors - len(skipped)
+        run.broken.append(f"no test result line: the install of {', '.join(install)} failed (exit {returncode})")
+    elif reported and not run.failed:
+        run.broken.append(f"{reported} failure(s) reported but none named in the log")
+    elif returncode and not (run.failed or run.skipped):
+        run.broken.append(f"odoo-bin exited with {returncode}")
+    bad = len(run.failed | run.skipped) + len(run.broken)
     status = "ok" if not bad else "FAILED"
-    say(f"{name}: {passed} passed, {bad} failed ({total} run, {len(skipped)} skipped) "
+    what = f"{name} alone (only its dependencies installed)" if alone else "all four addons"
+    say(f"{what}: {len(run.tests)} tests, {bad} failed ({len(run.skipped)} skipped) "
         f"in {time.time() - started:.0f}s [{status}] log: {log.relative_to(ROOT)}")
-    for line in problems + [f"skipped (counts as a failure): {s}" for s in skipped]:
+    for line in (run.broken + [f"failed: {t}" for t in sorted(run.failed)]
+                 + [f"skipped (counts as a failure): {t}" for t in sorted(run.skipped)]):
         print(f"     {line}")
     if bad:
         show_failures(text)
-    return passed, bad
+    return run
 
 
 def show_failures(text):
@@ -465,28 +494,40 @@ def cmd_test(args):
     prefix = args.db_prefix
     selected = args.addons or ADDONS
     runs = []
-    # Each addon alone on a fresh database with only its dependencies, running its own tests...
+    # Each addon alone on a fresh database with only its dependencies, running its own tests
+    # (this proves it installs alone)...
     for addon in selected:
         if addon != "clinic_portal":
-            runs.append((addon, f"{prefix}_{addon}", [addon], f"/{addon}"))
+            runs.append((addon, f"{prefix}_{addon}", [addon], f"/{addon}", True))
     # ...and the whole suite together (clinic_portal depends on the three others), all tests.
     if not args.addons or "clinic_portal" in selected:
-        runs.append(("all", f"{prefix}_all", ADDONS, ",".join(f"/{a}" for a in ADDONS)))
-    passed = failed = 0
+        runs.append(("all", f"{prefix}_all", ADDONS, ",".join(f"/{a}" for a in ADDONS), False))
     # TEST_PORT: where the test servers listen, so that two checkouts can run their tests at once.
     port = free_port(int(os.environ.get("TEST_PORT") or 8269))
-    for name, db, install, tags in runs:
-        p, f = run_odoo_tests(name, db, install, tags, port)
-        passed, failed = passed + p, failed + f
-        if db != f"{prefix}_all" and not args.keep:
+    results = []
+    for name, db, install, tags, alone in runs:
+        results.append(run_odoo_tests(name, db, install, tags, port, alone))
+        if alone and not args.keep:
             drop_database(db)
+    suite_passed = suite_failed = 0
     if not args.addons:
-        p, f = run_suite_tests(f"{prefix}_all")
-        passed, failed = passed + p, failed + f
+        suite_passed, suite_failed = run_suite_tests(f"{prefix}_all")
     if not args.keep:
         drop_database(f"{prefix}_all")
-    print(f"\n{passed} passed, {failed} failed", flush=True)
-    return 1 if failed else 0
+    # A test that runs in an addon's own database and again in the all-addons one is one test:
+    # it counts once, and as failed if it failed in either.
+    tests = set().union(*(run.tests for run in results))
+    failed = set().union(*(run.failed | run.skipped for run in results))
+    broken = sum(len(run.broken) for run in results)
+    alone = [run for run in results if run.alone]
+    if alone:
+        bad = [run.name for run in alone if run.broken or run.failed or run.skipped]
+        noun = "addon installs" if len(alone) == 1 else "addons install"
+        say(f"{len(alone)} {noun} alone: " + (f"FAILED ({', '.join(bad)})" if bad else "ok"))
+    passed = len(tests - failed) + suite_passed
+    failed_count = len(failed) + broken + suite_failed
+    print(f"\n{passed} passed, {failed_count} failed", flush=True)
+    return 1 if failed_count else 0
 
 
 # ----------------------------------------------------------------------------------------------

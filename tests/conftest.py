@@ -39,7 +39,14 @@ def clinic(registry):
         }
     yield data
     with registry.cursor() as cr:
-        # Appointments are never deleted through the ORM (by design); test data is removed directly.
+        # Appointments are never deleted through the ORM (by design); test data is removed directly,
+        # with what was posted on them.
+        cr.execute("SELECT id FROM clinic_appointment WHERE location_id = %s", [data["location"]])
+        appointment_ids = [row[0] for row in cr.fetchall()] or [0]
+        cr.execute("DELETE FROM mail_message WHERE model = 'clinic.appointment' AND res_id = ANY(%s)",
+                   [appointment_ids])
+        cr.execute("DELETE FROM ir_attachment WHERE res_model = 'clinic.appointment' AND res_id = ANY(%s)",
+                   [appointment_ids])
         cr.execute("DELETE FROM clinic_appointment WHERE location_id = %s", [data["location"]])
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         env["clinic.provider"].browse(data["providers"]).unlink()

@@ -5,12 +5,16 @@ from odoo.exceptions import ValidationError
 class ClinicCoverage(models.Model):
     _name = "clinic.coverage"
     _description = "Insurance Coverage"
+    _check_company_auto = True
     _inherit = ["mail.thread"]
     _order = "partner_id, priority, date_start desc, id"
 
-    partner_id = fields.Many2one("res.partner", string="Client", required=True, index=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Client", required=True, index=True, tracking=True, check_company=True
+    )
     payer_id = fields.Many2one(
-        "res.partner", string="Payer", required=True, tracking=True, domain="[('is_company', '=', True)]",
+        "res.partner", string="Payer", required=True, tracking=True, check_company=True,
+        domain="[('is_company', '=', True)]",
         help="The insurer or third party that pays for covered visits.",
     )
     policy_number = fields.Char(required=True, tracking=True)

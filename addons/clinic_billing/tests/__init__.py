@@ -1,1 +1,2 @@
 from . import test_coverage
+from . import test_multi_company

@@ -40,8 +40,12 @@ class TestCoverage(TransactionCase):
             self.cover(self.client, date(2026, 6, 1), policy="P-2")
         self.assertIn("already has a Primary coverage", str(caught.exception))
         # Back to back is fine, and another client is unaffected.
-        self.cover(self.client, date(2027, 1, 1), policy="P-3")
-        self.cover(self.other_client, date(2026, 6, 1))
+        following = self.cover(self.client, date(2027, 1, 1), policy="P-3")
+        others = self.cover(self.other_client, date(2026, 6, 1))
+        Coverage = self.env["clinic.coverage"]
+        self.assertEqual(Coverage._get_coverages(self.client, date(2026, 12, 31))[self.client].policy_number, "P-1")
+        self.assertEqual(Coverage._get_coverages(self.client, date(2027, 1, 1))[self.client], following)
+        self.assertEqual(Coverage._get_coverages(self.other_client, date(2026, 6, 1))[self.other_client], others)
 
     def test_end_before_start_is_refused(self):
         with self.assertRaises(ValidationError) as caught:

@@ -24,7 +24,9 @@ class ClinicAppointment(models.Model):
             template = self.env["clinic.note.template"].search(
                 [("discipline", "=", self.provider_id.discipline)], limit=1
             )
-            note = self.env["clinic.note"].create({"appointment_id": self.id, "template_id": template.id})
+            note = self.env["clinic.note"].create({
+                "appointment_id": self.id, "template_id": template.id, "company_id": self.company_id.id,
+            })
         return {
             "type": "ir.actions.act_window",
             "res_model": "clinic.note",

@@ -14,20 +14,21 @@ def _only_new_lines(commands):
 class ClinicNote(models.Model):
     _name = "clinic.note"
     _description = "Chart Note"
+    _check_company_auto = True
     _inherit = ["mail.thread"]
     _order = "date desc, id desc"
 
-    appointment_id = fields.Many2one("clinic.appointment", index="btree_not_null", tracking=True)
+    appointment_id = fields.Many2one("clinic.appointment", index="btree_not_null", tracking=True, check_company=True)
     partner_id = fields.Many2one(
-        "res.partner", string="Client", required=True, index=True,
+        "res.partner", string="Client", required=True, index=True, check_company=True,
         compute="_compute_from_appointment", store=True, readonly=False, precompute=True,
     )
     provider_id = fields.Many2one(
-        "clinic.provider", required=True, index=True,
+        "clinic.provider", required=True, index=True, check_company=True,
         compute="_compute_from_appointment", store=True, readonly=False, precompute=True,
     )
     case_id = fields.Many2one(
-        "clinic.case", string="Case File", index="btree_not_null",
+        "clinic.case", string="Case File", index="btree_not_null", check_company=True,
         compute="_compute_from_appointment", store=True, readonly=False, precompute=True,
     )
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)

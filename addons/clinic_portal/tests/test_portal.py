@@ -1,11 +1,14 @@
 from datetime import datetime, timedelta
+from urllib.parse import urlparse
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.clinic_scheduling.tests.common import ExactQueryCountMixin
+
 
 @tagged("post_install", "-at_install")
-class TestClinicPortal(HttpCase):
+class TestClinicPortal(ExactQueryCountMixin, HttpCase):
 
     @classmethod
     def setUpClass(cls):
@@ -14,10 +17,10 @@ class TestClinicPortal(HttpCase):
                                         name="Alex Portal")
         cls.other_user = new_test_user(cls.env, "t_portal_b", password="t_portal_b_pw", groups="base.group_portal",
                                        name="Blair Portal")
-        location = cls.env["clinic.location"].create({"name": "Tour Clinic", "tz": "America/Toronto"})
-        service = cls.env["clinic.service"].create({"name": "Tour Physio", "duration": 30})
+        cls.location = location = cls.env["clinic.location"].create({"name": "Tour Clinic", "tz": "America/Toronto"})
+        cls.service = service = cls.env["clinic.service"].create({"name": "Tour Physio", "duration": 30})
         other_service = cls.env["clinic.service"].create({"name": "Secret Massage", "duration": 60})
-        provider = cls.env["clinic.provider"].create({
+        cls.provider = provider = cls.env["clinic.provider"].create({
             "name": "Tour Provider", "service_ids": [Command.set((service | other_service).ids)],
         })
         start = fields.Datetime.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
@@ -41,7 +44,11 @@ class TestClinicPortal(HttpCase):
         self.assertIn("/web/login", response.headers["Location"])
         response = self.url_open(f"/my/appointments/{self.mine.id}", allow_redirects=False)
         self.assertEqual(response.status_code, 303)
-        self.assertNotIn("Tour Physio", response.text)
+        # Where the visitor lands (the login page) shows nothing of the appointment.
+        landed = self.url_open(f"/my/appointments/{self.mine.id}")
+        self.assertEqual((landed.status_code, urlparse(landed.url).path), (200, "/web/login"))
+        self.assertNotIn("Tour Physio", landed.text)
+        self.assertNotIn(self.mine.name, landed.text)
 
     def test_client_lists_only_their_own(self):
         self.authenticate("t_portal_a", "t_portal_a_pw")
@@ -63,7 +70,10 @@ class TestClinicPortal(HttpCase):
         theirs = self.url_open(f"/my/appointments/{self.theirs.id}", allow_redirects=False)
         self.assertEqual(theirs.status_code, 303)
         self.assertTrue(theirs.headers["Location"].endswith("/my"))
-        self.assertNotIn("Secret Massage", theirs.text)
+        landed = self.url_open(f"/my/appointments/{self.theirs.id}")
+        self.assertEqual((landed.status_code, urlparse(landed.url).path), (200, "/my"))
+        self.assertNotIn("Secret Massage", landed.text)
+        self.assertNotIn(self.theirs.name, landed.text)
         missing = self.url_open("/my/appointments/999999999", allow_redirects=False)
         self.assertEqual(missing.status_code, 303)
 
@@ -79,10 +89,38 @@ class TestClinicPortal(HttpCase):
             f"/my/appointments/{self.theirs.id}?access_token={self.mine.access_token}", allow_redirects=False
         )
         self.assertEqual(other.status_code, 303)
-        # Another client holding the link of an appointment that is not theirs gets nothing either.
+        # Another client, logged in with a real token (the link of their own appointment), cannot
+        # open this client's appointment with it.
+        self.theirs._portal_ensure_token()
         self.authenticate("t_portal_b", "t_portal_b_pw")
-        response = self.url_open(f"/my/appointments/{self.mine.id}?access_token=wrong", allow_redirects=False)
+        own = self.url_open(f"/my/appointments/{self.theirs.id}?access_token={self.theirs.access_token}")
+        self.assertEqual(own.status_code, 200)
+        self.assertIn("Secret Massage", own.text)
+        response = self.url_open(
+            f"/my/appointments/{self.mine.id}?access_token={self.theirs.access_token}", allow_redirects=False
+        )
         self.assertEqual(response.status_code, 303)
+        landed = self.url_open(f"/my/appointments/{self.mine.id}?access_token={self.theirs.access_token}")
+        self.assertEqual(urlparse(landed.url).path, "/my")
+        self.assertNotIn("Tour Physio", landed.text)
+
+    def test_list_query_count(self):
+        """The list costs the same whatever the number of appointments on the page (no query per row)."""
+        self.authenticate("t_portal_a", "t_portal_a_pw")
+        for _warm_up in range(3):
+            self.url_open("/my/appointments")
+        with self.assertQueryCountExactly(15):
+            page = self.url_open("/my/appointments")
+        self.assertEqual(page.text.count('href="/my/appointments/'), 1)
+        more = self.env["clinic.appointment"].create([{
+            "partner_id": self.client_user.partner_id.id, "service_id": self.service.id,
+            "provider_id": self.provider.id, "location_id": self.location.id,
+            "start": self.mine.start + timedelta(days=day),
+        } for day in range(1, 10)])
+        self.url_open("/my/appointments")  # their private links are made at their first display, in one UPDATE
+        with self.assertQueryCountExactly(15):
+            page = self.url_open("/my/appointments")
+        self.assertEqual([page.text.count(f'href="/my/appointments/{a.id}?') for a in self.mine | more], [1] * 10)
 
     def test_portal_tour(self):
         self.start_tour("/my", "clinic_portal_my_appointments", login="t_portal_a")

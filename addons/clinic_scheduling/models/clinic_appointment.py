@@ -34,6 +34,7 @@ BOOKING_FIELDS = {
 class ClinicAppointment(models.Model):
     _name = "clinic.appointment"
     _description = "Clinic Appointment"
+    _check_company_auto = True
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "start desc, id desc"
     _rec_names_search = ["name", "partner_id"]
@@ -43,17 +44,18 @@ class ClinicAppointment(models.Model):
         default=lambda self: self.env._("New"),
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Client", required=True, index=True, tracking=True,
+        "res.partner", string="Client", required=True, index=True, tracking=True, check_company=True,
         domain="[('is_company', '=', False)]",
     )
-    service_id = fields.Many2one("clinic.service", required=True, index=True, tracking=True)
-    provider_id = fields.Many2one("clinic.provider", required=True, index=True, tracking=True)
+    service_id = fields.Many2one("clinic.service", required=True, index=True, tracking=True, check_company=True)
+    provider_id = fields.Many2one("clinic.provider", required=True, index=True, tracking=True, check_company=True)
     location_id = fields.Many2one("clinic.location", required=True, index=True, tracking=True)
     room_id = fields.Many2one(
-        "clinic.room", index="btree_not_null", tracking=True, domain="[('location_id', '=', location_id)]"
+        "clinic.room", index="btree_not_null", tracking=True, check_company=True,
+        domain="[('location_id', '=', location_id)]",
     )
     case_id = fields.Many2one(
-        "clinic.case", string="Case File", index="btree_not_null", tracking=True,
+        "clinic.case", string="Case File", index="btree_not_null", tracking=True, check_company=True,
         domain="[('partner_id', '=', partner_id), ('state', '=', 'open')]",
     )
     company_id = fields.Many2one(

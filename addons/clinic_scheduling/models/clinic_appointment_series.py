@@ -5,13 +5,14 @@ from odoo.exceptions import UserError
 class ClinicAppointmentSeries(models.Model):
     _name = "clinic.appointment.series"
     _description = "Recurring Appointment Series"
+    _check_company_auto = True
     _inherit = ["mail.thread"]
     _order = "id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
-    partner_id = fields.Many2one("res.partner", string="Client", required=True, index=True)
-    service_id = fields.Many2one("clinic.service", required=True)
-    provider_id = fields.Many2one("clinic.provider", required=True)
+    partner_id = fields.Many2one("res.partner", string="Client", required=True, index=True, check_company=True)
+    service_id = fields.Many2one("clinic.service", required=True, check_company=True)
+    provider_id = fields.Many2one("clinic.provider", required=True, check_company=True)
     location_id = fields.Many2one("clinic.location", required=True)
     interval_weeks = fields.Integer(string="Every (weeks)", default=1, required=True)
     company_id = fields.Many2one(related="location_id.company_id", store=True)

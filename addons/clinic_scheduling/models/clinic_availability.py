@@ -118,7 +118,13 @@ class ClinicService(models.Model):
                 + leaves["resource", provider.resource_id.id]
                 + leaves["calendar", provider.resource_calendar_id.id] + leaves["calendar", False]
             )
-            provider_locations = provider.location_ids & locations if provider.location_ids else locations
+            if provider.location_ids:
+                provider_locations = provider.location_ids & locations
+            else:
+                # No locations listed: every location of the provider's company.
+                provider_locations = locations.filtered(
+                    lambda loc, company=provider.company_id: not company or loc.company_id == company
+                )
             lines = by_calendar[provider.resource_calendar_id.id]
             for location in provider_locations:
                 tz = pytz.timezone(location.tz or "UTC")
@@ -189,7 +195,7 @@ class ClinicService(models.Model):
         if online:
             domain = expression.AND([domain, [("online_bookable", "=", True)]])
         return self.env["clinic.provider"].sudo().search_fetch(
-            domain, ["sequence", "resource_id", "resource_calendar_id", "user_id", "location_ids", "tz"],
+            domain, ["sequence", "resource_id", "resource_calendar_id", "user_id", "location_ids", "tz", "company_id"],
             order="sequence, id",
         )
 

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 class ClinicCase(models.Model):
     _name = "clinic.case"
     _description = "Case File"
+    _check_company_auto = True
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_open desc, id desc"
 
@@ -12,8 +13,10 @@ class ClinicCase(models.Model):
         default=lambda self: self.env._("New"),
     )
     title = fields.Char(required=True, tracking=True, help="e.g. 'Left knee, post-op rehab'.")
-    partner_id = fields.Many2one("res.partner", string="Client", required=True, index=True, tracking=True)
-    provider_id = fields.Many2one("clinic.provider", string="Lead Provider", tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Client", required=True, index=True, tracking=True, check_company=True
+    )
+    provider_id = fields.Many2one("clinic.provider", string="Lead Provider", tracking=True, check_company=True)
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     state = fields.Selection(
         [("open", "Open"), ("closed", "Closed")], default="open", required=True, tracking=True

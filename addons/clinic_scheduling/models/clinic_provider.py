@@ -4,6 +4,7 @@ from odoo import fields, models
 class ClinicProvider(models.Model):
     _name = "clinic.provider"
     _description = "Clinic Provider"
+    _check_company_auto = True
     _inherit = ["resource.mixin", "mail.thread", "mail.activity.mixin", "avatar.mixin"]
     _order = "sequence, name, id"
 
@@ -34,7 +35,8 @@ class ClinicProvider(models.Model):
         "clinic.service", "clinic_provider_service_rel", "provider_id", "service_id", string="Services"
     )
     location_ids = fields.Many2many(
-        "clinic.location", "clinic_provider_location_rel", "provider_id", "location_id", string="Locations"
+        "clinic.location", "clinic_provider_location_rel", "provider_id", "location_id", string="Locations",
+        check_company=True, help="Where the provider works. Empty: at every location of their company.",
     )
     online_bookable = fields.Boolean(
         default=True, tracking=True, help="Clients can book this provider from the website."

@@ -15,6 +15,7 @@ class ClinicRoomTag(models.Model):
 class ClinicRoom(models.Model):
     _name = "clinic.room"
     _description = "Treatment Room"
+    _check_company_auto = True
     _inherit = ["resource.mixin", "mail.thread"]
     _order = "location_id, sequence, name, id"
 
@@ -23,7 +24,7 @@ class ClinicRoom(models.Model):
     )
     active = fields.Boolean(related="resource_id.active", store=True, readonly=False, default=True)
     sequence = fields.Integer(default=10)
-    location_id = fields.Many2one("clinic.location", required=True, index=True, tracking=True)
+    location_id = fields.Many2one("clinic.location", required=True, index=True, tracking=True, check_company=True)
     company_id = fields.Many2one(related="resource_id.company_id", store=True, readonly=False, precompute=True)
     resource_calendar_id = fields.Many2one(
         default=False, help="When the room can be used. Empty: whenever its location is open."

@@ -18,15 +18,19 @@ class ClinicWaitlist(models.Model):
 
     _name = "clinic.waitlist"
     _description = "Waitlist Entry"
+    _check_company_auto = True
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "priority desc, create_date, id"
 
-    partner_id = fields.Many2one("res.partner", string="Client", required=True, index=True, tracking=True)
-    service_id = fields.Many2one("clinic.service", required=True, tracking=True)
-    provider_ids = fields.Many2many(
-        "clinic.provider", string="Preferred Providers", help="Empty: any provider offering the service.",
+    partner_id = fields.Many2one(
+        "res.partner", string="Client", required=True, index=True, tracking=True, check_company=True
     )
-    location_id = fields.Many2one("clinic.location", help="Empty: any location.")
+    service_id = fields.Many2one("clinic.service", required=True, tracking=True, check_company=True)
+    provider_ids = fields.Many2many(
+        "clinic.provider", string="Preferred Providers", check_company=True,
+        help="Empty: any provider offering the service.",
+    )
+    location_id = fields.Many2one("clinic.location", check_company=True, help="Empty: any location.")
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     date_from = fields.Date(string="From", required=True, default=fields.Date.context_today)
     date_to = fields.Date(string="Until", required=True,
@@ -109,11 +113,16 @@ class ClinicWaitlist(models.Model):
                 max(start - timedelta(days=1), now), stop, provider_ids=providers.ids or None,
                 location_id=location.id or None, online=True,
             )
-            locations = self.env["clinic.location"].browse({slot["location_id"] for slot in slots})
+            # sudo: the time zone and company of the locations the engine (superuser) found slots at,
+            # read only to keep each entry to the slots of its own company.
+            locations = self.env["clinic.location"].sudo().browse({slot["location_id"] for slot in slots})
             tz_by_location = {loc.id: pytz.timezone(loc.tz or "UTC") for loc in locations}
+            company_by_location = {loc.id: loc.company_id for loc in locations}
             for entry in group:
                 offered = {(o.start, o.provider_id.id) for o in entry.offer_ids}
                 for slot in slots:
+                    if company_by_location[slot["location_id"]] != entry.company_id:
+                        continue
                     tz = tz_by_location[slot["location_id"]]
                     local_day = pytz.utc.localize(slot["start"]).astimezone(tz).date()
                     if not (entry.date_from <= local_day <= entry.date_to):
@@ -146,6 +155,7 @@ class ClinicWaitlistOffer(models.Model):
     _name = "clinic.waitlist.offer"
     _inherit = ["clinic.slot.mixin"]
     _description = "Waitlist Offer"
+    _check_company_auto = True
     _order = "create_date desc, id desc"
 
     waitlist_id = fields.Many2one("clinic.waitlist", required=True, index=True, ondelete="cascade")
@@ -154,8 +164,9 @@ class ClinicWaitlistOffer(models.Model):
     company_id = fields.Many2one(related="waitlist_id.company_id", store=True)
     start = fields.Datetime(required=True)
     stop = fields.Datetime(required=True)
-    provider_id = fields.Many2one(required=True)
-    location_id = fields.Many2one(required=True)
+    provider_id = fields.Many2one(required=True, check_company=True)
+    location_id = fields.Many2one(required=True, check_company=True)
+    room_id = fields.Many2one(check_company=True)
     expires_at = fields.Datetime(required=True)
     state = fields.Selection(
         [("open", "Open"), ("accepted", "Accepted"), ("declined", "Declined"), ("expired", "Expired"),

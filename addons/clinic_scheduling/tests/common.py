@@ -2,10 +2,33 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user
 
 
-class ClinicCase(TransactionCase):
+class ExactQueryCountMixin:
+    """``assertQueryCount`` only fails on more queries than expected (fewer are merely logged):
+    ``assertQueryCountExactly`` fails both ways, so that a pinned count says what the code does and a
+    query that disappears (a check skipped, a read forgotten) is noticed too. Use it with ``@warmup``
+    so that Odoo's own caches are in the same state whatever ran before."""
+
+    @contextmanager
+    def assertQueryCountExactly(self, expected):
+        # What is pending is written first (tracking and bus notifications included), and the cache
+        # emptied, as at the start of a request or a job.
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.env.invalidate_all()
+        counter = {}
+        with self.assertQueryCount(expected):
+            counter["start"] = self.cr.sql_log_count
+            yield counter
+        counter["count"] = self.cr.sql_log_count - counter["start"]
+        if self.warm:
+            self.assertEqual(counter["count"], expected, "number of SQL queries")
+
+
+class ClinicCase(ExactQueryCountMixin, TransactionCase):
     """A small clinic: one location in Toronto time, two rooms, three services, three providers."""
 
     @classmethod
@@ -81,6 +104,21 @@ class ClinicCase(TransactionCase):
             start=start,
         ))
 
+    def night_provider(self, hour_from=0.0, hour_to=6.0):
+        """A provider who works Sunday nights at Main (a sleep clinic's hours), so that Toronto's
+        daylight-saving changes (2:00 on 8 March and 1 November 2026) fall inside working hours;
+        with a 30-minute service of their own."""
+        calendar = self.env["resource.calendar"].create({
+            "name": "Sunday night", "tz": self.tz,
+            "attendance_ids": [Command.create({"name": "Sunday night", "dayofweek": "6",
+                                               "hour_from": hour_from, "hour_to": hour_to})],
+        })
+        service = self.env["clinic.service"].create({"name": "Sleep check", "duration": 30, "slot_interval": 30})
+        return self.env["clinic.provider"].create({
+            "name": "Nadia Night", "resource_calendar_id": calendar.id, "tz": self.tz,
+            "service_ids": [Command.set(service.ids)], "location_ids": [Command.set(self.location.ids)],
+        })
+
     @contextmanager
     def assertRefused(self, exception, pattern):
         """assertRaises (which rolls back what the failed call wrote) plus a check of the message."""
@@ -91,3 +129,45 @@ class ClinicCase(TransactionCase):
     def flush_tracking(self):
         self.env.flush_all()
         self.env.cr.precommit.run()
+
+
+class MultiCompanyCase(ClinicCase):
+    """ClinicCase's clinic belongs to the main company; a second clinic company, Westside, has its
+    own location, room, service, provider and bookings, and a front desk that works only there."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "Westside Physio Inc."})
+        cls.desk_b = new_test_user(
+            cls.env, "t_desk_west", groups="clinic_scheduling.group_clinic_frontdesk",
+            company_id=cls.company_b.id, company_ids=[Command.set(cls.company_b.ids)],
+        )
+        cls.location_b = cls.env["clinic.location"].create(
+            {"name": "Westside", "tz": cls.tz, "company_id": cls.company_b.id}
+        )
+        cls.room_b = cls.env["clinic.room"].create(
+            {"name": "West Room", "location_id": cls.location_b.id, "company_id": cls.company_b.id}
+        )
+        cls.service_b = cls.env["clinic.service"].create(
+            {"name": "West Physio", "duration": 30, "company_id": cls.company_b.id}
+        )
+        cls.provider_b = cls.env["clinic.provider"].create({
+            "name": "Wes Provider", "company_id": cls.company_b.id, "resource_calendar_id": cls.calendar.id,
+            "tz": cls.tz, "service_ids": [Command.set(cls.service_b.ids)],
+            "location_ids": [Command.set(cls.location_b.ids)],
+        })
+        cls.appointment_b = cls.env["clinic.appointment"].create({
+            "partner_id": cls.client.id, "service_id": cls.service_b.id, "provider_id": cls.provider_b.id,
+            "location_id": cls.location_b.id, "room_id": cls.room_b.id, "start": datetime(2026, 3, 3, 15, 0),
+        })
+
+    def assertSeesOnlyItsCompany(self, user, theirs, others):
+        """``user`` finds the records of their company (``theirs``) and can neither find nor read
+        another company's (``others``)."""
+        self.assertTrue(theirs and others)
+        Model = self.env[others._name].with_user(user)
+        self.assertEqual(Model.search([("id", "in", (theirs | others).ids)]), theirs)
+        self.assertEqual(theirs.with_user(user).read(["display_name"])[0]["id"], theirs[0].id)
+        with self.assertRaises(AccessError):
+            others.with_user(user).read(["display_name"])

@@ -44,13 +44,29 @@ class TestBooking(ClinicCase):
         with self.assertRefused(ValidationError, "Room 1 is already taken"):
             self.book("2026-03-03 14:20", provider=self.bob, room=self.room_1)
         other_room = self.book("2026-03-03 14:20", provider=self.bob, room=self.room_2)
-        self.assertEqual(other_room.room_id, self.room_2)
+        self.assertEqual(self.env["clinic.appointment"].search([("start", "<", other_room.stop),
+                                                                ("stop", ">", other_room.start)]).room_id,
+                         self.room_1 | self.room_2, "the same time in another room is fine")
 
     def test_cancelled_and_no_show_free_the_time(self):
+        Appointment = self.env["clinic.appointment"]
         first = self.book("2026-03-03 14:00")
         first.action_cancel(self.reason_client)
         again = self.book("2026-03-03 14:00", partner=self.client_2)
-        self.assertEqual(again.state, "booked")
+        self.assertEqual(Appointment.search([("provider_id", "=", self.alice.id), ("room_id", "=", self.room_1.id),
+                                             ("start", "=", datetime(2026, 3, 3, 14, 0))]), first | again)
+        # The 9:00 client (14:00 UTC) did not come: at 9:10 the front desk gives the time to a walk-in.
+        missed = self.book("2026-03-04 14:00")
+        with freeze_time("2026-03-04 14:10:00"):
+            missed.action_no_show()
+            free = self.physio._get_available_slots(datetime(2026, 3, 4, 14, 0), datetime(2026, 3, 4, 14, 1),
+                                                    provider_ids=self.alice.ids, online=False)
+            self.assertEqual([(s["start"], s["room_id"]) for s in free],
+                             [(datetime(2026, 3, 4, 14, 0), self.room_1.id)],
+                             "the engine offers a no-show's time again")
+            walk_in = self.book("2026-03-04 14:00", partner=self.client_2)
+        self.assertEqual(Appointment.search([("provider_id", "=", self.alice.id), ("room_id", "=", self.room_1.id),
+                                             ("start", "=", datetime(2026, 3, 4, 14, 0))]), missed | walk_in)
 
     def test_overlap_inside_one_batch(self):
         vals = {
@@ -105,7 +121,10 @@ class TestBooking(ClinicCase):
         self.assertIn("Deliberately overbooked", extra.message_ids.mapped("body")[0])
         # The overbooked appointment does not block its room or provider for others.
         later = self.book("2026-03-03 14:05", provider=self.bob, room=self.room_2, partner=self.client_2)
-        self.assertEqual(later.state, "booked")
+        self.assertEqual(self.env["clinic.appointment"].search([
+            ("room_id", "=", self.room_2.id),
+            ("busy_start", "<", later.busy_stop), ("busy_stop", ">", later.busy_start),
+        ]), extra | later, "two appointments in room 2 at once, one of them overbooked")
 
     def test_stop_before_start(self):
         appointment = self.book("2026-03-03 14:00")

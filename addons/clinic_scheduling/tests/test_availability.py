@@ -1,9 +1,9 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytz
 
 from odoo import Command
-from odoo.tests import freeze_time, tagged
+from odoo.tests import freeze_time, tagged, warmup
 
 from ..tools import intervals as iv
 from .common import ClinicCase
@@ -46,6 +46,62 @@ class TestAvailability(ClinicCase):
             days.setdefault(start.date(), start)
         self.assertEqual(days[datetime(2026, 3, 6).date()], datetime(2026, 3, 6, 14, 0))
         self.assertEqual(days[datetime(2026, 3, 9).date()], datetime(2026, 3, 9, 13, 0))
+
+    def test_daylight_saving_ends(self):
+        """Toronto goes back to standard time on Sunday 1 November 2026: 9:00 is 13:00 UTC before, 14:00 after."""
+        slots = self.slots(self.talk, "2026-10-30 00:00", "2026-11-03 00:00", provider_ids=self.carol.ids)
+        days = {}
+        for start in starts(slots):
+            days.setdefault(start.date(), start)
+        self.assertEqual(sorted(days.values()), [datetime(2026, 10, 30, 13, 0), datetime(2026, 11, 2, 14, 0)])
+
+    def night_slots(self, provider, day):
+        slots = provider.service_ids._get_available_slots(
+            datetime.combine(day, datetime.min.time()), datetime.combine(day, datetime.min.time()) + timedelta(days=2),
+            provider_ids=provider.ids, online=False,
+        )
+        return [(s["start"], pytz.utc.localize(s["start"]).astimezone(TORONTO).strftime("%H:%M %Z")) for s in slots]
+
+    def test_night_hours_across_the_spring_change_skip_the_hour_that_does_not_exist(self):
+        night = self.night_provider(0, 6)  # Sunday 8 March 2026: 2:00 EST becomes 3:00 EDT
+        self.assertEqual(self.night_slots(night, date(2026, 3, 8)), [
+            (datetime(2026, 3, 8, 5, 0), "00:00 EST"), (datetime(2026, 3, 8, 5, 30), "00:30 EST"),
+            (datetime(2026, 3, 8, 6, 0), "01:00 EST"), (datetime(2026, 3, 8, 6, 30), "01:30 EST"),
+            (datetime(2026, 3, 8, 7, 0), "03:00 EDT"), (datetime(2026, 3, 8, 7, 30), "03:30 EDT"),
+            (datetime(2026, 3, 8, 8, 0), "04:00 EDT"), (datetime(2026, 3, 8, 8, 30), "04:30 EDT"),
+            (datetime(2026, 3, 8, 9, 0), "05:00 EDT"), (datetime(2026, 3, 8, 9, 30), "05:30 EDT"),
+        ], "five working hours that night, no 2:00 nor 2:30")
+
+    def test_night_hours_across_the_autumn_change_offer_the_doubled_time_once(self):
+        night = self.night_provider(0, 6)  # Sunday 1 November 2026: 2:00 EDT becomes 1:00 EST
+        self.assertEqual(self.night_slots(night, date(2026, 11, 1)), [
+            (datetime(2026, 11, 1, 4, 0), "00:00 EDT"), (datetime(2026, 11, 1, 4, 30), "00:30 EDT"),
+            # 1:00 and 1:30 happen twice: the wall-clock grid offers each once, in standard time.
+            (datetime(2026, 11, 1, 6, 0), "01:00 EST"), (datetime(2026, 11, 1, 6, 30), "01:30 EST"),
+            (datetime(2026, 11, 1, 7, 0), "02:00 EST"), (datetime(2026, 11, 1, 7, 30), "02:30 EST"),
+            (datetime(2026, 11, 1, 8, 0), "03:00 EST"), (datetime(2026, 11, 1, 8, 30), "03:30 EST"),
+            (datetime(2026, 11, 1, 9, 0), "04:00 EST"), (datetime(2026, 11, 1, 9, 30), "04:30 EST"),
+            (datetime(2026, 11, 1, 10, 0), "05:00 EST"), (datetime(2026, 11, 1, 10, 30), "05:30 EST"),
+        ])
+
+    def test_working_hours_starting_at_a_time_that_does_not_exist_or_occurs_twice(self):
+        night = self.night_provider(2.5, 5)
+        self.assertEqual(self.night_slots(night, date(2026, 3, 8))[0], (datetime(2026, 3, 8, 7, 30), "03:30 EDT"),
+                         "2:30 does not exist on 8 March: the hours start when the clock shows 3:30")
+        night.resource_calendar_id.attendance_ids.hour_from = 1.5
+        self.assertEqual(self.night_slots(night, date(2026, 11, 1))[0], (datetime(2026, 11, 1, 6, 30), "01:30 EST"),
+                         "1:30 happens twice on 1 November: the hours start at the second one")
+
+    def test_all_day_events_block_the_whole_local_day_of_23_or_25_hours(self):
+        night = self.night_provider(0, 24)
+        night.user_id = self.frontdesk
+        Event = self.env["calendar.event"].with_context(no_mail_to_attendees=True)
+        for day in (date(2026, 3, 8), date(2026, 11, 1)):
+            Event.create({"name": "Conference", "allday": True, "start": datetime.combine(day, datetime.min.time()),
+                          "stop": datetime.combine(day, datetime.min.time()),
+                          "partner_ids": [Command.set(self.frontdesk.partner_id.ids)]})
+        self.assertFalse(self.night_slots(night, date(2026, 3, 8)), "8 March lasts 23 hours")
+        self.assertFalse(self.night_slots(night, date(2026, 11, 1)), "1 November lasts 25 hours, 23:30 included")
 
     def test_grid_walks_wall_clock_time_across_the_change(self):
         brussels = pytz.timezone("Europe/Brussels")  # 29 March 2026: 2:00 becomes 3:00
@@ -171,18 +227,22 @@ class TestAvailability(ClinicCase):
         self.assertEqual({s["provider_id"] for s in slots if s["start"] == slots[0]["start"]},
                          {self.alice.id, self.bob.id})
 
+    @warmup
     def test_query_count_does_not_grow_with_providers_or_days(self):
+        """One provider for one day, or twenty providers for four weeks: the same 14 queries."""
         more = self.env["clinic.provider"].create([{
             "name": f"Extra {i}", "resource_calendar_id": self.calendar.id, "tz": self.tz,
             "service_ids": [Command.set(self.physio.ids)], "location_ids": [Command.set(self.location.ids)],
-        } for i in range(6)])
+        } for i in range(18)])
+        twenty = self.alice | self.bob | more
+        self.assertEqual(len(twenty), 20)
         self.book(local("2026-03-03 10:00"))
         self.env.invalidate_all()
-        with self.assertQueryCount(14):
+        with self.assertQueryCountExactly(14):
             one = self.slots(self.physio, "2026-03-02 00:00", "2026-03-03 00:00", provider_ids=self.alice.ids)
         self.env.invalidate_all()
-        with self.assertQueryCount(14):
-            many = self.slots(self.physio, "2026-03-02 00:00", "2026-03-30 00:00",
-                              provider_ids=(self.alice | self.bob | more).ids)
+        with self.assertQueryCountExactly(14):
+            many = self.slots(self.physio, "2026-03-02 00:00", "2026-03-30 00:00", provider_ids=twenty.ids)
         self.assertTrue(one)
+        self.assertEqual({s["provider_id"] for s in many}, set(twenty.ids))
         self.assertGreater(len(many), 20 * len(one))

@@ -29,7 +29,9 @@ class TestDashboard(ClinicCase):
         self.assertEqual((card.dash_today_count, card.dash_in_clinic_count), (3, 1))
         self.assertEqual((card.dash_week_no_show_count, card.dash_week_cancel_count), (1, 1))
         self.assertEqual(card.dash_waitlist_count, 1)
-        self.assertGreater(card.dash_utilization, 0)
+        # 1.5 hours booked (9:00, 10:30 and 15:00 today; the no-show and the cancellation do not count)
+        # out of 3 providers x 40 hours at Main this week.
+        self.assertAlmostEqual(card.dash_utilization, 100 * 1.5 / 120)
         today = self.env["clinic.appointment"].search(card.action_dash_today()["domain"])
         self.assertEqual(today, early | here | later)
         self.assertEqual(self.env["clinic.appointment"].search(card.action_dash_week_no_shows()["domain"]),

@@ -43,6 +43,41 @@ class TestDayViewData(ClinicCase):
             "2026-03-09", self.location.id, mode="week", provider_id=self.alice.id)
         self.assertEqual(sunday_after_dst["columns"][0]["work"], [[540, 1020]], "9-17 local after the DST change")
 
+    def test_the_day_of_the_autumn_change_has_25_hours(self):
+        night = self.night_provider(0, 6)
+        service = night.service_ids
+        doubled = self.book(datetime(2026, 11, 1, 6, 30), provider=night, service=service)  # the second 1:30
+        late = self.book(datetime(2026, 11, 2, 4, 30), provider=night, service=service)  # 23:30 EST on Sunday
+        monday = self.book(datetime(2026, 11, 2, 5, 30), provider=night, service=service)  # 0:30 on Monday
+        data = self.env["clinic.appointment"].with_user(self.frontdesk).get_day_view_data(
+            "2026-11-01", self.location.id)
+        column = next(c for c in data["columns"] if c["provider_id"] == night.id)
+        self.assertEqual(column["work"], [[0, 360]], "00:00 to 6:00 on the wall clock")
+        cards = {c["id"]: (c["start"], c["end"], c["time"]) for c in data["appointments"]}
+        self.assertEqual(cards, {doubled.id: (90, 120, "01:30–02:00"), late.id: (1410, 1440, "23:30–00:00")})
+        self.assertNotIn(monday.id, cards)
+
+    def test_the_day_of_the_spring_change_has_23_hours(self):
+        night = self.night_provider(0, 6)
+        service = night.service_ids
+        sunday = self.book(datetime(2026, 3, 9, 3, 30), provider=night, service=service)  # 23:30 EDT on Sunday
+        monday = self.book(datetime(2026, 3, 9, 4, 30), provider=night, service=service)  # 0:30 on Monday
+        data = self.env["clinic.appointment"].with_user(self.frontdesk).get_day_view_data(
+            "2026-03-08", self.location.id)
+        column = next(c for c in data["columns"] if c["provider_id"] == night.id)
+        self.assertEqual(column["work"], [[0, 360]])
+        self.assertEqual({c["id"]: c["start"] for c in data["appointments"]}, {sunday.id: 1410})
+        self.assertNotIn(monday.id, [c["id"] for c in data["appointments"]])
+
+    def test_drag_to_a_time_that_does_not_exist_or_occurs_twice(self):
+        night = self.night_provider(0, 6)
+        moving = self.book(datetime(2026, 3, 8, 6, 0), provider=night, service=night.service_ids)  # 1:00 EST
+        moving.with_user(self.frontdesk).action_day_view_move(night.id, "2026-03-08", 150)  # 2:30
+        self.assertEqual(moving.start, datetime(2026, 3, 8, 7, 30), "2:30 does not exist: 3:30 EDT")
+        moving.with_user(self.frontdesk).action_day_view_move(night.id, "2026-11-01", 90)  # 1:30, twice that night
+        self.assertEqual((moving.start, moving.stop), (datetime(2026, 11, 1, 6, 30), datetime(2026, 11, 1, 7, 0)),
+                         "the second 1:30, as the schedule shows it")
+
     def test_drag_and_drop_moves_through_the_same_validation(self):
         moving = self.book("2026-03-03 15:00")
         self.book("2026-03-03 17:00", provider=self.bob, room=self.room_2, partner=self.client_2)

@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from odoo.tests import freeze_time, tagged
+from odoo.tools import mute_logger
 
 from .common import ClinicCase
 
@@ -96,3 +97,73 @@ class TestClientMessages(ClinicCase):
         self.assertIn("booked for Thursday 5 March 2026, 10:00", sms.body)
         self.assertTrue(moved.message_ids.filtered(lambda m: m.message_type == "sms"))
         self.assertTrue(self.posted(moved, "Your appointment"), "the email goes too")
+
+    @freeze_time("2026-03-02 12:00:00")
+    def test_moved_away_and_back_the_client_hears_each_change_once(self):
+        appointment = self.book("2026-03-04 15:00")  # Wednesday 10:00 in Toronto
+        self.run_cron()
+        appointment.start = datetime(2026, 3, 5, 15, 0)  # Thursday
+        self.run_cron()
+        appointment.start = datetime(2026, 3, 4, 15, 0)  # back to Wednesday
+        self.run_cron()
+        self.assertEqual(sorted((m.kind, m.key, m.state) for m in self.queue(appointment)), [
+            ("confirmation", "2026-03-04 15:00:00", "sent"),
+            ("reminder", "2026-03-04 15:00:00", "pending"),  # queued at the booking and again on the way back
+            ("reminder", "2026-03-05 15:00:00", "pending"),
+            ("reschedule", "2026-03-04 15:00:00", "sent"),
+            ("reschedule", "2026-03-05 15:00:00", "sent"),
+        ])
+        self.assertEqual(len(self.posted(appointment, "Your appointment on")), 1)
+        self.assertEqual(len(self.posted(appointment, "was moved to Thursday 5 March 2026, 10:00")), 1)
+        self.assertEqual(len(self.posted(appointment, "was moved to Wednesday 4 March 2026, 10:00")), 1)
+        with freeze_time("2026-03-03 15:00:00"):
+            self.run_cron()
+            self.run_cron()
+        with freeze_time("2026-03-04 15:00:00"):
+            self.run_cron()
+        self.assertEqual(len(self.posted(appointment, "Reminder:")), 1, "one reminder, for Wednesday")
+        thursday = self.queue(appointment).filtered(lambda m: m.kind == "reminder" and m.key.startswith("2026-03-05"))
+        self.assertEqual((thursday.state, thursday.note), ("skipped", "The appointment was moved since."))
+
+    @freeze_time("2026-03-02 12:00:00")
+    def test_a_failed_send_is_recorded_once_and_the_others_still_go(self):
+        due_soon = self.book("2026-03-03 15:00", room=self.room_2)  # reminder due today at 15:00
+        self.run_cron()
+        # A manager breaks the confirmation template; the next booking's confirmation cannot be written.
+        confirmation = self.env.ref("clinic_scheduling.mail_template_appointment_confirmation")
+        subject = confirmation.subject
+        confirmation.subject = "Booked: {{ object.no_such_field }}"
+        broken = self.book("2026-03-04 15:00")
+        job_logger = "odoo.addons.clinic_scheduling.models.clinic_appointment_message"
+        with freeze_time("2026-03-02 15:30:00"), mute_logger(job_logger):
+            self.run_cron()
+        failed = self.queue(broken).filtered(lambda m: m.kind == "confirmation")
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("no_such_field", failed.note)
+        self.assertFalse(self.posted(broken, "Booked"))
+        self.assertFalse(self.env["ir.attachment"].search([("res_model", "=", "clinic.appointment"),
+                                                           ("res_id", "=", broken.id)]),
+                         "the half-made message left nothing behind")
+        self.assertEqual(len(self.posted(due_soon, "Reminder:")), 1, "the queue went on after the failure")
+        confirmation.subject = subject
+        with freeze_time("2026-03-02 16:00:00"):
+            self.run_cron()
+        self.assertEqual(failed.state, "failed", "a failed message is not retried behind the staff's back")
+        self.assertFalse(self.posted(broken, "Your appointment on"))
+
+    @freeze_time("2026-03-02 12:00:00")
+    def test_a_client_with_no_way_to_be_reached(self):
+        self.client_2.mobile = "+1 613 555 0142"  # a mobile, but the location sends no SMS
+        unreachable = self.book("2026-03-04 15:00", partner=self.client_2)
+        self.run_cron()
+        confirmation = self.queue(unreachable).filtered(lambda m: m.kind == "confirmation")
+        self.assertEqual((confirmation.state, confirmation.note),
+                         ("skipped", "No way to reach the client: no usable email address, and no SMS."))
+        self.assertFalse(unreachable.message_ids.filtered(lambda m: m.message_type in ("comment", "sms")))
+        self.assertFalse(self.env["sms.sms"].search([("partner_id", "=", self.client_2.id)]))
+        self.location.sms_enabled = True
+        by_sms = self.book("2026-03-05 15:00", partner=self.client_2)
+        self.run_cron()
+        confirmation = self.queue(by_sms).filtered(lambda m: m.kind == "confirmation")
+        self.assertEqual((confirmation.state, confirmation.note), ("sent", "By SMS only."))
+        self.assertEqual(len(self.env["sms.sms"].search([("partner_id", "=", self.client_2.id)])), 1)

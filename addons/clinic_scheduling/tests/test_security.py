@@ -23,7 +23,10 @@ class TestAccess(ClinicCase):
             "location_id": self.location.id, "start": datetime(2026, 3, 4, 15, 0),
         })
         booked.write({"start": datetime(2026, 3, 4, 16, 0)})
+        self.assertEqual((booked.start, booked.stop), (datetime(2026, 3, 4, 16, 0), datetime(2026, 3, 4, 16, 50)))
         self.bobs.with_user(self.frontdesk).write({"notes": "Parking at the back"})
+        self.bobs.invalidate_recordset()
+        self.assertEqual(self.bobs.notes, "Parking at the back")
         with self.assertRaises(AccessError):
             self.env["clinic.service"].with_user(self.frontdesk).create({"name": "Sneaky", "duration": 10})
         with self.assertRaises(AccessError):
@@ -43,6 +46,8 @@ class TestAccess(ClinicCase):
         as_provider = self.env["clinic.appointment"].with_user(self.provider_user)
         self.assertEqual(as_provider.search([("id", "in", (self.mine | self.bobs).ids)]), self.mine | self.bobs)
         self.mine.with_user(self.provider_user).write({"notes": "Bring shorts"})
+        self.mine.invalidate_recordset()
+        self.assertEqual(self.mine.notes, "Bring shorts")
         with self.assertRaises(AccessError):
             self.bobs.with_user(self.provider_user).write({"notes": "Not mine"})
         with self.assertRaises(AccessError):

@@ -29,6 +29,37 @@ class TestSeries(ClinicCase):
         self.assertEqual(len(series.appointment_ids), 4)
         self.assertEqual(set(series.appointment_ids.mapped("state")), {"booked"})
 
+    def test_weekly_series_keeps_the_local_time_when_summer_time_ends(self):
+        first = self.book("2026-10-27 14:00")  # Tuesday 10:00 in Toronto (EDT)
+        wizard = self.plan(first, count=3)
+        self.assertEqual(wizard.line_ids.mapped("planned_start"), [
+            datetime(2026, 10, 27, 14, 0), datetime(2026, 11, 3, 15, 0), datetime(2026, 11, 10, 15, 0),
+        ], "10:00 EST after 1 November")
+        self.assertEqual(wizard.line_ids.mapped("status"), ["free"] * 3)
+
+    def test_series_at_night_through_the_times_that_do_not_exist_or_occur_twice(self):
+        night = self.night_provider(0, 6)
+        service = night.service_ids
+        spring = self.book("2026-03-01 07:30", provider=night, service=service)  # Sunday 2:30 EST
+        wizard = self.plan(spring, count=3)
+        self.assertEqual(wizard.line_ids.mapped("planned_start"), [
+            datetime(2026, 3, 1, 7, 30),
+            datetime(2026, 3, 8, 7, 30),  # 2:30 does not exist on 8 March: 3:30 EDT, as the engine offers
+            datetime(2026, 3, 15, 6, 30),  # 2:30 EDT
+        ])
+        self.assertEqual(wizard.line_ids.mapped("status"), ["free"] * 3)
+        autumn = self.book("2026-10-25 05:30", provider=night, service=service)  # Sunday 1:30 EDT
+        wizard = self.plan(autumn, count=3)
+        self.assertEqual(wizard.line_ids.mapped("planned_start"), [
+            datetime(2026, 10, 25, 5, 30),
+            datetime(2026, 11, 1, 6, 30),  # 1:30 happens twice on 1 November: the second, as the engine offers
+            datetime(2026, 11, 8, 6, 30),  # 1:30 EST
+        ])
+        self.assertEqual(wizard.line_ids.mapped("status"), ["free"] * 3)
+        wizard.action_confirm()
+        self.assertEqual(autumn.series_id.appointment_ids.sorted("start").mapped("start"),
+                         wizard.line_ids.mapped("planned_start"))
+
     def test_conflicts_are_previewed_with_an_alternative_or_skipped(self):
         first = self.book("2026-03-03 15:00")
         self.book("2026-03-10 14:00", partner=self.client_2, room=self.room_2)  # Alice busy 10:00-10:40

@@ -1,6 +1,7 @@
 from datetime import date, datetime
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import freeze_time, tagged
 
 from .common import ClinicCase
@@ -84,3 +85,55 @@ class TestWaitlist(ClinicCase):
         self.waiting.hour_to = 19.0
         self.env["clinic.waitlist"]._cron_waitlist()
         self.assertEqual(self.waiting.offer_ids.start, datetime(2026, 3, 4, 22, 0), "17:00 in Toronto")
+
+    def test_entries_past_their_window_expire(self):
+        later = self.waiting.copy({"partner_id": self.client_2.id, "date_to": date(2026, 3, 6)})
+        self.wednesday[1].action_cancel(self.reason_client)
+        self.env["clinic.waitlist"]._cron_waitlist()
+        self.assertEqual((self.waiting.state, later.state), ("offered", "offered"))
+        with freeze_time("2026-03-05 12:00:00"):  # Thursday: the client wanted Wednesday only
+            self.env["clinic.waitlist"]._cron_waitlist()
+        self.assertEqual(self.waiting.state, "expired")
+        self.assertEqual(self.waiting.offer_ids.state, "expired")
+        # Still inside its window: its old offer expired, and Thursday's 10:00 is offered instead.
+        self.assertEqual(later.state, "offered")
+        self.assertEqual(sorted((o.start, o.state) for o in later.offer_ids),
+                         [(datetime(2026, 3, 4, 15, 0), "expired"), (datetime(2026, 3, 5, 15, 0), "open")])
+
+    def test_an_expired_offer_cannot_be_accepted(self):
+        self.wednesday[1].action_cancel(self.reason_client)
+        self.env["clinic.waitlist"]._cron_waitlist()
+        offer = self.waiting.offer_ids
+        self.assertEqual(offer.expires_at, datetime(2026, 3, 3, 0, 0), "offers hold for 12 hours")
+        with freeze_time("2026-03-03 00:30:00"):  # expired, and the job has not run since
+            result = offer.with_user(self.frontdesk).action_accept()
+        self.assertFalse(self.env["clinic.appointment"].search([("partner_id", "=", self.client.id)]), "not booked")
+        self.assertEqual((offer.state, self.waiting.state), ("expired", "waiting"))
+        self.assertEqual(result.get("params", {}).get("message"), "This offer has expired.")
+
+    def test_a_declined_time_is_not_offered_again(self):
+        self.wednesday[1].action_cancel(self.reason_client)  # 10:00-10:50 local
+        self.env["clinic.waitlist"]._cron_waitlist()
+        first = self.waiting.offer_ids
+        first.with_user(self.frontdesk).action_decline()
+        self.assertEqual((first.state, self.waiting.state), ("declined", "waiting"))
+        self.env["clinic.waitlist"]._cron_waitlist()
+        self.assertEqual(self.waiting.offer_ids, first, "10:00 was the only free start")
+        self.wednesday[2].action_cancel(self.reason_client)  # 10:00-11:50 is free now
+        self.env["clinic.waitlist"]._cron_waitlist()
+        offer = self.waiting.offer_ids - first
+        self.assertEqual((offer.start, offer.state), (datetime(2026, 3, 4, 15, 15), "open"), "10:15, not 10:00 again")
+        self.assertEqual(self.waiting.state, "offered")
+
+    def test_a_withdrawn_client_is_offered_nothing(self):
+        self.wednesday[1].action_cancel(self.reason_client)
+        self.env["clinic.waitlist"]._cron_waitlist()
+        offer = self.waiting.offer_ids
+        self.waiting.with_user(self.frontdesk).action_withdraw()
+        self.assertEqual((self.waiting.state, offer.state), ("withdrawn", "withdrawn"))
+        self.wednesday[2].action_cancel(self.reason_client)
+        self.env["clinic.waitlist"]._cron_waitlist()
+        self.assertEqual(self.waiting.offer_ids, offer, "no new offer")
+        with self.assertRefused(UserError, "This offer is Withdrawn"):
+            offer.with_user(self.frontdesk).action_accept()
+        self.assertFalse(self.env["clinic.appointment"].search([("partner_id", "=", self.client.id)]))
