@@ -37,7 +37,8 @@ class TestChartMultiCompany(MultiCompanyCase):
 
     def test_a_note_belongs_to_the_company_of_its_appointment(self):
         """A provider working for both companies, in the main one at the moment, writes the note of
-        their Westside appointment: Westside's care team reads it."""
+        their Westside appointment: it is Westside's, and Westside's clinic manager reads it (a
+        draft stays with its author among providers)."""
         both = new_test_user(
             self.env, "t_chart_both", groups="clinic_scheduling.group_clinic_provider",
             company_id=self.company.id, company_ids=[Command.set((self.company | self.company_b).ids)],
@@ -51,4 +52,8 @@ class TestChartMultiCompany(MultiCompanyCase):
             allowed_company_ids=[self.company.id, self.company_b.id]).action_open_note()
         note = self.env["clinic.note"].browse(action["res_id"])
         self.assertEqual(note.company_id, self.company_b)
-        self.assertEqual(self.env["clinic.note"].with_user(self.provider_user_b).search([("id", "=", note.id)]), note)
+        manager_b = new_test_user(
+            self.env, "t_chart_west_manager", groups="clinic_scheduling.group_clinic_manager",
+            company_id=self.company_b.id, company_ids=[Command.set(self.company_b.ids)],
+        )
+        self.assertEqual(self.env["clinic.note"].with_user(manager_b).search([("id", "=", note.id)]), note)

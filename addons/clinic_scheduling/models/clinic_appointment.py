@@ -1,22 +1,42 @@
 from datetime import datetime, timedelta
 from itertools import groupby
 
-import pytz
-import vobject
 from markupsafe import Markup
 
 from psycopg2 import errors as pg_errors
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_datetime
 
 from ..exceptions import BookingConflict, SlotTaken
 
+# The appointment's states, defined once: the field, the exclusion constraints, the reports' SQL,
+# the views (through the stored flags below) and the day view derive from these.
+STATES = [
+    ("booked", "Booked"),
+    ("confirmed", "Confirmed"),
+    ("arrived", "Arrived"),
+    ("in_session", "In Session"),
+    ("done", "Done"),
+    ("no_show", "No-Show"),
+    ("cancelled", "Cancelled"),
+]
 # States in which an appointment holds its provider and room.
 ACTIVE_STATES = ("booked", "confirmed", "arrived", "in_session", "done")
-# Fields mirrored on the provider's calendar event.
-CALENDAR_FIELDS = {"start", "stop", "provider_id", "partner_id", "service_id", "location_id", "room_id", "state"}
+# States of an appointment still to come: it can be confirmed, moved, checked in, cancelled, missed.
+OPEN_STATES = ("booked", "confirmed")
+# State changes: method -> (states it starts from, state it leads to). The methods check them.
+TRANSITIONS = {
+    "action_confirm": (("booked",), "confirmed"),
+    "action_arrive": (OPEN_STATES, "arrived"),
+    "action_start_session": (("arrived",), "in_session"),
+    "action_done": (("arrived", "in_session"), "done"),
+    "action_no_show": (OPEN_STATES, "no_show"),
+    "action_cancel": (OPEN_STATES, "cancelled"),
+    "action_reset_to_booked": (("arrived", "no_show", "cancelled"), "booked"),
+}
+_ACTIVE_SQL = ", ".join(f"'{state}'" for state in ACTIVE_STATES)
 # Transaction-level advisory lock namespaces (pg_advisory_xact_lock(namespace, id)): bookings of
 # one provider, or of one room, are made one transaction at a time.
 LOCK_PROVIDER = 0x636C7001
@@ -81,16 +101,15 @@ class ClinicAppointment(models.Model):
         help="End of the time the provider and room are held, clean-up buffer included.",
     )
     state = fields.Selection(
-        [
-            ("booked", "Booked"),
-            ("confirmed", "Confirmed"),
-            ("arrived", "Arrived"),
-            ("in_session", "In Session"),
-            ("done", "Done"),
-            ("no_show", "No-Show"),
-            ("cancelled", "Cancelled"),
-        ],
-        default="booked", required=True, index=True, tracking=True, copy=False, readonly=True,
+        STATES, default="booked", required=True, index=True, tracking=True, copy=False, readonly=True,
+    )
+    holds_time = fields.Boolean(
+        compute="_compute_state_flags", store=True, index=True,
+        help="Booked, confirmed, under way or done: the appointment holds its provider and room.",
+    )
+    is_open = fields.Boolean(
+        compute="_compute_state_flags", store=True,
+        help="Booked or confirmed: still to come, it can be confirmed, moved, checked in or cancelled.",
     )
     source = fields.Selection(
         [("staff", "Staff"), ("portal", "Online"), ("waitlist", "Waitlist")],
@@ -139,8 +158,7 @@ class ClinicAppointment(models.Model):
             """EXCLUDE USING GIST (
                    int4range(provider_id, provider_id, '[]') WITH =,
                    tsrange(busy_start, busy_stop, '[)') WITH &&
-               ) WHERE (state IN ('booked', 'confirmed', 'arrived', 'in_session', 'done')
-                        AND overbooked IS NOT TRUE)""",
+               ) WHERE (state IN (%s) AND overbooked IS NOT TRUE)""" % _ACTIVE_SQL,
             "This provider was booked for an overlapping time a moment ago. "
             "Refresh the schedule and choose another time.",
         ),
@@ -149,9 +167,7 @@ class ClinicAppointment(models.Model):
             """EXCLUDE USING GIST (
                    int4range(room_id, room_id, '[]') WITH =,
                    tsrange(busy_start, busy_stop, '[)') WITH &&
-               ) WHERE (room_id IS NOT NULL
-                        AND state IN ('booked', 'confirmed', 'arrived', 'in_session', 'done')
-                        AND overbooked IS NOT TRUE)""",
+               ) WHERE (room_id IS NOT NULL AND state IN (%s) AND overbooked IS NOT TRUE)""" % _ACTIVE_SQL,
             "This room was booked for an overlapping time a moment ago. "
             "Refresh the schedule and choose another time or room.",
         ),
@@ -160,6 +176,12 @@ class ClinicAppointment(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    @api.depends("state")
+    def _compute_state_flags(self):
+        for appointment in self:
+            appointment.holds_time = appointment.state in ACTIVE_STATES
+            appointment.is_open = appointment.state in OPEN_STATES
+
     @api.depends("start", "service_id")
     def _compute_stop(self):
         for appointment in self:
@@ -244,7 +266,7 @@ class ClinicAppointment(models.Model):
             insights.append(
                 {"level": "info", "code": "new_client", "message": self.env._("First visit at the clinic.")}
             )
-        if self.start and self.state in ("booked", "confirmed") and self.start < fields.Datetime.now():
+        if self.start and self.state in OPEN_STATES and self.start < fields.Datetime.now():
             insights.append({"level": "warning", "code": "back_dated", "message": self.env._(
                 "This appointment is in the past: it is being back-dated."
             )})
@@ -420,10 +442,6 @@ class ClinicAppointment(models.Model):
             partners.sudo().clinic_client = True
         for appointment in appointments.filtered("overbooked"):
             appointment._log_overbooking()
-        appointments._sync_calendar_events()
-        appointments._notify_schedule_changed()
-        if not self.env.context.get("clinic_no_messages"):
-            appointments.filtered(lambda a: a.state == "booked")._queue_messages("booked")
         return appointments
 
     def write(self, vals):
@@ -446,14 +464,6 @@ class ClinicAppointment(models.Model):
         if vals.get("overbooked"):
             for appointment in self:
                 appointment._log_overbooking()
-        if CALENDAR_FIELDS.intersection(vals) and not self.env.context.get("clinic_calendar_sync"):
-            self._sync_calendar_events()
-        if CALENDAR_FIELDS.intersection(vals):
-            self._notify_schedule_changed()
-        if "start" in vals and not self.env.context.get("clinic_no_messages"):
-            self.filtered(lambda a: a.state in ("booked", "confirmed"))._queue_messages("moved")
-        if "start" in vals or "provider_id" in vals:
-            self._waitlist_time_freed()
         return result
 
     @api.ondelete(at_uninstall=False)
@@ -682,106 +692,6 @@ class ClinicAppointment(models.Model):
         )
 
     # ------------------------------------------------------------------
-    # Odoo Calendar mirror
-    # ------------------------------------------------------------------
-    def _calendar_event_values(self):
-        self.ensure_one()
-        location = self.location_id
-        address = ""
-        if location.partner_id:
-            address = location.partner_id._display_address(without_company=True).replace("\n", ", ").strip(", ")
-        return {
-            "name": f"{self.service_id.name} – {self.partner_id.name}",
-            "start": self.start,
-            "stop": self.stop,
-            "allday": False,
-            "user_id": self.provider_id.user_id.id,
-            "partner_ids": [Command.set((self.partner_id | self.provider_id.user_id.partner_id).ids)],
-            "location": " – ".join(filter(None, [location.name, address, self.room_id.name])),
-            "description": self.notes or False,
-            "show_as": "busy",
-            # Health data: colleagues who can see the provider's calendar see "busy", not the client.
-            "privacy": "private",
-            "res_model_id": self.env["ir.model"]._get_id(self._name),
-            "res_id": self.id,
-            "active": self.state != "cancelled",
-        }
-
-    def _sync_calendar_events(self):
-        """Keep one calendar.event per appointment on the provider user's calendar, in step with it.
-
-        sudo: the provider's events are private to them; the caller already passed the access
-        check on the appointments themselves (create/write).
-        """
-        Event = self.env["calendar.event"].sudo().with_context(
-            clinic_calendar_sync=True, no_mail_to_attendees=True, dont_notify=True,
-            mail_create_nolog=True, mail_notrack=True, tracking_disable=True, active_test=False,
-        )
-        to_create = []
-        for appointment in self:
-            event = Event.browse(appointment.calendar_event_id.id)
-            if not appointment.provider_id.user_id:
-                if event.active:
-                    event.active = False
-                continue
-            values = appointment._calendar_event_values()
-            if event:
-                event.write(values)
-            else:
-                to_create.append((appointment, values))
-        if to_create:
-            events = Event.create([values for _appointment, values in to_create])
-            for (appointment, _values), event in zip(to_create, events, strict=True):
-                appointment.with_context(clinic_calendar_sync=True).calendar_event_id = event
-
-    # ------------------------------------------------------------------
-    # Client messages (queued here, sent by the scheduled job)
-    # ------------------------------------------------------------------
-    def _reminder_hours(self):
-        self.ensure_one()
-        return self.service_id.reminder_hours or self.location_id.reminder_hours
-
-    def _queue_messages(self, event):
-        """Queue what the client should hear about ``event`` (booked, moved, cancelled, no_show),
-        in one statement for the whole batch."""
-        now = fields.Datetime.now()
-        rows = []
-        for appointment in self:
-            key = fields.Datetime.to_string(appointment.start)
-            if event in ("booked", "moved"):
-                if appointment.start <= now:
-                    continue  # back-dated: nothing to announce
-                rows.append((appointment, "confirmation" if event == "booked" else "reschedule", key, now))
-                hours = appointment._reminder_hours()
-                if hours and appointment.start - timedelta(hours=hours) > now:
-                    rows.append((appointment, "reminder", key, appointment.start - timedelta(hours=hours)))
-            elif event == "cancelled":
-                rows.append((appointment, "cancellation", fields.Datetime.to_string(appointment.cancelled_at), now))
-            elif event == "no_show":
-                rows.append((appointment, "no_show", key, now))
-        self.env["clinic.appointment.message"]._queue(rows)
-
-    def _local_start_label(self):
-        self.ensure_one()
-        return format_datetime(self.env, self.start, tz=self.location_id.tz, dt_format="EEEE d MMMM y, HH:mm")
-
-    def _ics(self, cancel=False):
-        """The appointment as an iCalendar file for the client's own calendar."""
-        self.ensure_one()
-        calendar = vobject.iCalendar()
-        calendar.add("method").value = "CANCEL" if cancel else "PUBLISH"
-        event = calendar.add("vevent")
-        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
-        event.add("uid").value = f"clinic-appointment-{self.id}@{uuid}"
-        event.add("dtstart").value = pytz.utc.localize(self.start)
-        event.add("dtend").value = pytz.utc.localize(self.stop)
-        event.add("dtstamp").value = pytz.utc.localize(fields.Datetime.now())
-        event.add("summary").value = f"{self.service_id.name} – {self.location_id.company_id.name}"
-        event.add("location").value = self._calendar_event_values()["location"]
-        event.add("status").value = "CANCELLED" if cancel else "CONFIRMED"
-        return calendar.serialize().encode()
-
-    # ------------------------------------------------------------------
     # Lifecycle (DESIGN.md: other addons extend these with super())
     # ------------------------------------------------------------------
     def _set_state(self, from_states, state, **values):
@@ -794,27 +704,29 @@ class ClinicAppointment(models.Model):
             ))
         return self.with_context(clinic_state_change=True).write(dict(values, state=state))
 
+    def _transition(self, method, **values):
+        """Apply the state change ``method`` of :data:`TRANSITIONS`."""
+        from_states, state = TRANSITIONS[method]
+        return self._set_state(set(from_states), state, **values)
+
     def action_confirm(self):
-        return self._set_state({"booked"}, "confirmed")
+        return self._transition("action_confirm")
 
     def action_arrive(self):
-        return self._set_state({"booked", "confirmed"}, "arrived", arrived_at=fields.Datetime.now())
+        return self._transition("action_arrive", arrived_at=fields.Datetime.now())
 
     def action_start_session(self):
-        return self._set_state({"arrived"}, "in_session")
+        return self._transition("action_start_session")
 
     def action_done(self):
-        return self._set_state({"arrived", "in_session"}, "done")
+        return self._transition("action_done")
 
     def action_no_show(self):
         now = fields.Datetime.now()
         early = self.filtered(lambda a: a.start > now)
         if early:
             raise UserError(self.env._("%s has not started yet: it cannot be a no-show.", early[0].name))
-        result = self._set_state({"booked", "confirmed"}, "no_show")
-        if not self.env.context.get("clinic_no_messages"):
-            self._queue_messages("no_show")
-        return result
+        return self._transition("action_no_show")
 
     def action_cancel(self, reason=None, note=None, when=None):
         """Cancel with a reason (a clinic.cancel.reason record or id).
@@ -834,19 +746,11 @@ class ClinicAppointment(models.Model):
         for appointment in self:
             window = timedelta(hours=appointment.service_id.late_cancel_hours)
             late = not reason.by_clinic and appointment.start - when < window
-            appointment._set_state(
-                {"booked", "confirmed"}, "cancelled",
+            appointment._transition(
+                "action_cancel",
                 cancel_reason_id=reason.id, cancel_note=note or False, cancelled_at=when, late_cancel=late,
             )
-        if not self.env.context.get("clinic_no_messages"):
-            self.filtered(lambda a: a.stop > now)._queue_messages("cancelled")
-        self._waitlist_time_freed()
         return True
-
-    def _waitlist_time_freed(self):
-        """Time freed up in the future: let the waitlist job run soon (outside this transaction)."""
-        if any(a.start > fields.Datetime.now() for a in self):
-            self.env.ref("clinic_scheduling.ir_cron_clinic_waitlist")._trigger()
 
     def action_open_cancel_wizard(self):
         return {
@@ -876,8 +780,8 @@ class ClinicAppointment(models.Model):
 
     def action_reset_to_booked(self):
         """Undo an arrival, no-show or cancellation recorded by mistake. The slot must still be free."""
-        self._set_state(
-            {"arrived", "no_show", "cancelled"}, "booked",
+        self._transition(
+            "action_reset_to_booked",
             cancel_reason_id=False, cancel_note=False, cancelled_at=False, late_cancel=False, arrived_at=False,
         )
         return True

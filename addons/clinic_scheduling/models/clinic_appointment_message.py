@@ -4,6 +4,8 @@ import logging
 from odoo import api, fields, models, modules
 from odoo.tools import SQL
 
+from .clinic_appointment import OPEN_STATES
+
 _logger = logging.getLogger(__name__)
 
 KINDS = [
@@ -104,7 +106,7 @@ class ClinicAppointmentMessage(models.Model):
         if not self._by_email() and not self._by_sms():
             return self.env._("No way to reach the client: no usable email address, and no SMS.")
         if self.kind in ("confirmation", "reminder", "reschedule"):
-            if appointment.state not in ("booked", "confirmed"):
+            if appointment.state not in OPEN_STATES:
                 return self.env._("The appointment is no longer upcoming.")
             if self.key != fields.Datetime.to_string(appointment.start):
                 return self.env._("The appointment was moved since.")

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .clinic_appointment import OPEN_STATES
+
 
 class ClinicAppointmentSeries(models.Model):
     _name = "clinic.appointment.series"
@@ -38,7 +40,7 @@ class ClinicAppointmentSeries(models.Model):
         """Cancel the series' open appointments from ``appointment`` on (all of them when it is None)."""
         self.ensure_one()
         todo = self.appointment_ids.filtered(
-            lambda a: a.state in ("booked", "confirmed") and (not appointment or a.start >= appointment.start)
+            lambda a: a.state in OPEN_STATES and (not appointment or a.start >= appointment.start)
         )
         if not todo:
             raise UserError(self.env._("No open appointment left to cancel in this series."))

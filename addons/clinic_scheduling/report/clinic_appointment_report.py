@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..models.clinic_appointment import ACTIVE_STATES
+
 REBOOK_DAYS = 30
 
 
@@ -61,7 +63,7 @@ class ClinicAppointmentReport(models.Model):
                    (a.late_cancel IS TRUE)::int AS late_cancel_count,
                    CASE WHEN a.state = 'no_show' THEN 100.0 WHEN a.state = 'done' THEN 0.0 END AS no_show_rate,
                    CASE WHEN a.state = 'cancelled' THEN 100.0 ELSE 0.0 END AS cancel_rate,
-                   CASE WHEN a.state IN ('booked', 'confirmed', 'arrived', 'in_session', 'done')
+                   CASE WHEN a.state IN %(active)s
                         THEN EXTRACT(EPOCH FROM a.stop - a.start) / 3600.0 ELSE 0 END AS booked_hours,
                    EXTRACT(EPOCH FROM a.start - COALESCE(a.booked_at, a.create_date)) / 86400.0 AS lead_time_days,
                    (a.state = 'done')::int AS visit_count,
@@ -76,12 +78,12 @@ class ClinicAppointmentReport(models.Model):
               LEFT JOIN LATERAL (
                    SELECT n.id FROM clinic_appointment n
                     WHERE n.partner_id = a.partner_id AND n.id != a.id
-                      AND n.state IN ('booked', 'confirmed', 'arrived', 'in_session', 'done')
+                      AND n.state IN %(active)s
                       AND n.start > a.start AND n.start <= a.start + interval %(days)s
                     LIMIT 1
              ) next_visit ON a.state = 'done'
             """,
-            days=f"{REBOOK_DAYS} days",
+            days=f"{REBOOK_DAYS} days", active=ACTIVE_STATES,
         )
 
     @property

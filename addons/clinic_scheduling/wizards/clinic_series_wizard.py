@@ -4,7 +4,6 @@ import pytz
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_datetime
 
 from ..exceptions import SlotTaken
 
@@ -141,28 +140,3 @@ class ClinicSeriesWizard(models.TransientModel):
             "type": "ir.actions.act_window", "res_model": "clinic.appointment", "view_mode": "list,form",
             "domain": [("series_id", "=", series.id)], "name": series.name, "target": "current",
         }
-
-
-class ClinicSeriesWizardLine(models.TransientModel):
-    _name = "clinic.series.wizard.line"
-    _inherit = ["clinic.slot.mixin"]
-    _description = "Planned Occurrence"
-    _order = "sequence, id"
-
-    wizard_id = fields.Many2one("clinic.series.wizard", required=True, ondelete="cascade")
-    sequence = fields.Integer()
-    planned_start = fields.Datetime(required=True)
-    status = fields.Selection(
-        [("free", "Free"), ("moved", "Conflict: alternative"), ("skipped", "Conflict: skipped")], required=True,
-    )
-    reason = fields.Char(string="Conflict")
-    start = fields.Datetime(string="Booked At")
-    planned_label = fields.Char(compute="_compute_labels", string="Planned")
-    start_label = fields.Char(compute="_compute_labels", string="Will Be Booked At")
-
-    @api.depends("planned_start", "start", "location_id")
-    def _compute_labels(self):
-        for line in self:
-            tz = line.location_id.tz or "UTC"
-            line.planned_label = format_datetime(self.env, line.planned_start, tz=tz, dt_format="EEE d MMM y, HH:mm")
-            line.start_label = line._slot_label() if line.start else False

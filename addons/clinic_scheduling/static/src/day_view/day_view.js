@@ -6,20 +6,13 @@ import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 
 const PX_PER_MINUTE = 1.2;
+// How the day view shows each state change the server offers on a card (DAY_VIEW_ACTIONS).
 const CARD_ACTIONS = {
-    arrive: { name: "arrive", method: "action_arrive", label: _t("Arrived"), icon: "fa-sign-in" },
-    no_show: { name: "no_show", method: "action_no_show", label: _t("No-show"), icon: "fa-user-times" },
-    cancel: { name: "cancel", method: "action_open_cancel_wizard", label: _t("Cancel"), icon: "fa-times" },
-    start_session: { name: "start_session", method: "action_start_session", label: _t("Start session"), icon: "fa-play" },
-    done: { name: "done", method: "action_done", label: _t("Done"), icon: "fa-check" },
-};
-const STATE_LABELS = {
-    booked: _t("Booked"),
-    confirmed: _t("Confirmed"),
-    arrived: _t("Arrived"),
-    in_session: _t("In session"),
-    done: _t("Done"),
-    no_show: _t("No-show"),
+    action_arrive: { name: "arrive", label: _t("Arrived"), icon: "fa-sign-in" },
+    action_no_show: { name: "no_show", label: _t("No-show"), icon: "fa-user-times" },
+    action_cancel: { name: "cancel", label: _t("Cancel"), icon: "fa-times" },
+    action_start_session: { name: "start_session", label: _t("Start session"), icon: "fa-play" },
+    action_done: { name: "done", label: _t("Done"), icon: "fa-check" },
 };
 
 /**
@@ -38,7 +31,6 @@ export class ClinicDayView extends Component {
         this.notification = useService("notification");
         this.busService = this.env.services.bus_service;
         this.state = useState({ data: null, day: null, locationId: null, mode: "day", providerId: null });
-        this.stateLabels = STATE_LABELS;
         this.pxPerMinute = PX_PER_MINUTE;
         this.onScheduleChanged = () => this.load();
         // Cards are dragged with pointer events (mouse, pen and touch screens alike); the card
@@ -127,19 +119,17 @@ export class ClinicDayView extends Component {
         return (appointment.end - appointment.start) * PX_PER_MINUTE < 48;
     }
 
-    /** The state actions a card offers, as the form's buttons do. */
+    /** The state changes a card offers: the server says which, from the appointment's state. */
     cardActions(appointment) {
-        const actions = {
-            booked: ["arrive", "no_show", "cancel"],
-            confirmed: ["arrive", "no_show", "cancel"],
-            arrived: ["start_session", "done"],
-            in_session: ["done"],
-        }[appointment.state] || [];
-        return actions.map((name) => CARD_ACTIONS[name]);
+        return appointment.actions.map((method) => ({ method, ...CARD_ACTIONS[method] }));
+    }
+
+    get stateLabels() {
+        return this.state.data.state_labels;
     }
 
     onCardAction(appointment, action) {
-        if (action.name === "cancel") {
+        if (action.method === "action_cancel") {
             return this.cancelAppointment(appointment);
         }
         return this.runAction(appointment, action.method);

@@ -6,10 +6,33 @@ import pytz
 from odoo import api, fields, models
 
 from ..tools import intervals as iv
+from .clinic_appointment import STATES, TRANSITIONS
+
+# The state changes a day-view card offers (cancel opens its dialog for a reason).
+DAY_VIEW_ACTIONS = ("action_arrive", "action_start_session", "action_done", "action_no_show", "action_cancel")
+
+
+# Changes that move, add or remove a card in the schedule.
+DAY_VIEW_FIELDS = {"start", "stop", "provider_id", "partner_id", "service_id", "location_id", "room_id", "state"}
 
 
 class ClinicAppointment(models.Model):
+    """The front desk's schedule: the data its day and week views draw, drag and drop, and the
+    live refresh of open schedules when anyone changes an appointment."""
+
     _inherit = "clinic.appointment"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        appointments = super().create(vals_list)
+        appointments._notify_schedule_changed()
+        return appointments
+
+    def write(self, vals):
+        result = super().write(vals)
+        if DAY_VIEW_FIELDS.intersection(vals):
+            self._notify_schedule_changed()
+        return result
 
     @api.model
     def get_day_view_data(self, day=None, location_id=None, mode="day", provider_id=None):
@@ -69,6 +92,11 @@ class ClinicAppointment(models.Model):
             value = local(moment)
             return max(0, min(1440, (value.date() - on_day).days * 1440 + value.hour * 60 + value.minute))
 
+        # The state changes a card offers, in this order, as the form's buttons allow them.
+        actions_by_state = {
+            state: [method for method in DAY_VIEW_ACTIONS if state in TRANSITIONS[method][0]]
+            for state, _label in STATES
+        }
         result_columns, cards, spans = [], [], []
         for key, title, col_provider, col_day in columns:
             start, stop = iv.local_day_bounds(col_day, tz)
@@ -96,6 +124,7 @@ class ClinicAppointment(models.Model):
                     "time": "%s–%s" % (local(a.start).strftime("%H:%M"), local(a.stop).strftime("%H:%M")),
                     "partner": a.partner_id.name, "service": a.service_id.name, "room": a.room_id.name or "",
                     "state": a.state, "color": a.service_id.color or 0, "alert": bool(a.partner_id.clinic_alert),
+                    "actions": actions_by_state.get(a.state, []),
                 })
         first = min([m // 60 for m in spans] + [c["start"] // 60 for c in cards] + [8])
         last = max([-(-m // 60) for m in spans] + [-(-c["end"] // 60) for c in cards] + [18])
@@ -110,6 +139,7 @@ class ClinicAppointment(models.Model):
             "hours": [first, last],
             "columns": result_columns,
             "appointments": cards,
+            "state_labels": dict(self._fields["state"]._description_selection(self.env)),
         }
 
     def action_day_view_move(self, provider_id, day, minute):
