@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 
 from odoo.exceptions import UserError
 from odoo.tests import freeze_time, tagged
@@ -106,3 +106,71 @@ class TestSeries(ClinicCase):
                        "scope": "all"}).action_cancel()
         self.assertEqual(set(visits.mapped("state")), {"cancelled"})
         self.assertEqual(visits[2].cancel_reason_id, self.reason_clinic)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-02-23 12:00:00")
+class TestSeriesRule(ClinicCase):
+    """The series keeps its rule and plans, extends and re-plans itself; the wizard previews."""
+
+    def start_series(self, first, **values):
+        action = first.with_user(self.frontdesk).action_open_series_wizard()
+        wizard = self.env["clinic.series.wizard"].with_user(self.frontdesk).with_context(**action["context"]).create(
+            dict({"interval_weeks": 1, "end_type": "count", "count": 4}, **values)
+        )
+        wizard.action_confirm()
+        return first.series_id
+
+    def plan_series(self, series, **values):
+        action = series.with_user(self.frontdesk).action_open_plan_wizard()
+        wizard = self.env["clinic.series.wizard"].with_user(self.frontdesk).with_context(**action["context"]).create(
+            values
+        )
+        return wizard
+
+    def test_the_series_stores_its_rule(self):
+        series = self.start_series(self.book("2026-03-03 15:00"), tue=True, thu=True)  # 10:00 in Toronto
+        self.assertEqual((series.first_date, series.local_time, series.interval_weeks), (date(2026, 3, 3), 10.0, 1))
+        self.assertEqual((series.tue, series.thu, series.mon, series.count), (True, True, False, 4))
+        self.assertEqual(series.appointment_ids.sorted("start").mapped("start"), [
+            datetime(2026, 3, 3, 15, 0), datetime(2026, 3, 5, 15, 0),  # Tuesday and Thursday, EST
+            datetime(2026, 3, 10, 14, 0), datetime(2026, 3, 12, 14, 0),  # 10:00 EDT
+        ])
+        self.assertEqual(series._get_occurrences(), series.appointment_ids.sorted("start").mapped("start"))
+
+    def test_until_a_date_every_other_week(self):
+        series = self.start_series(self.book("2026-03-03 15:00"), interval_weeks=2, end_type="until",
+                                   until=date(2026, 4, 1))
+        self.assertEqual(series.appointment_ids.sorted("start").mapped("start"), [
+            datetime(2026, 3, 3, 15, 0), datetime(2026, 3, 17, 14, 0), datetime(2026, 3, 31, 14, 0),
+        ])
+
+    def test_extend_books_only_the_new_visits(self):
+        series = self.start_series(self.book("2026-03-03 15:00"))
+        wizard = self.plan_series(series, count=6)
+        self.assertEqual(wizard.line_ids.mapped("status"), ["free"] * 6)
+        self.assertEqual(len(wizard.line_ids.filtered("appointment_id")), 4, "four already booked")
+        wizard.action_confirm()
+        self.assertEqual(series.count, 6)
+        self.assertEqual(series.appointment_ids.sorted("start").mapped("start")[4:], [
+            datetime(2026, 3, 31, 14, 0), datetime(2026, 4, 7, 14, 0),
+        ])
+        self.assertEqual(len(series.appointment_ids), 6)
+
+    def test_a_changed_rule_replans_the_future_and_cancels_what_no_longer_fits(self):
+        series = self.start_series(self.book("2026-03-03 15:00"))  # Tuesdays
+        with freeze_time("2026-03-04 12:00:00"):  # the first visit is past
+            wizard = self.plan_series(series, tue=False, wed=True)
+            statuses = wizard.line_ids.mapped("status")
+            self.assertEqual(statuses.count("cancel"), 3, "the three Tuesdays still to come")
+            wizard.action_confirm()
+        visits = series.appointment_ids.sorted("start")
+        tuesdays = visits.filtered(lambda a: a.start.weekday() == 1)
+        self.assertEqual(tuesdays.mapped("state"), ["booked", "cancelled", "cancelled", "cancelled"],
+                         "the past visit stays; nothing is deleted")
+        self.assertEqual(set(tuesdays[1:].mapped("cancel_reason_id.name")), {"Series re-planned"})
+        wednesdays = visits.filtered(lambda a: a.start.weekday() == 2 and a.state == "booked")
+        self.assertEqual(wednesdays.mapped("start"), [
+            datetime(2026, 3, 4, 15, 0), datetime(2026, 3, 11, 14, 0), datetime(2026, 3, 18, 14, 0),
+        ], "four visits in all: the past Tuesday and three Wednesdays from today on")
+        self.assertTrue(series.wed and not series.tue)

@@ -12,8 +12,10 @@ class ClinicSeriesWizardLine(models.TransientModel):
     sequence = fields.Integer()
     planned_start = fields.Datetime(required=True)
     status = fields.Selection(
-        [("free", "Free"), ("moved", "Conflict: alternative"), ("skipped", "Conflict: skipped")], required=True,
+        [("free", "Free"), ("moved", "Conflict: alternative"), ("skipped", "Conflict: skipped"),
+         ("cancel", "No longer in the series")], required=True,
     )
+    appointment_id = fields.Many2one("clinic.appointment", help="The appointment already booked for this visit.")
     reason = fields.Char(string="Conflict")
     start = fields.Datetime(string="Booked At")
     planned_label = fields.Char(compute="_compute_labels", string="Planned")
