@@ -190,12 +190,15 @@ def results_path(name, smoke):
     return ROOT / "bench" / "results" / f"{name}{'-smoke' if smoke else ''}.json"
 
 
-def parse_args(description):
-    """The options both benchmarks take (make bench passes them to each)."""
+def parse_args(description, add_options=None):
+    """The options every benchmark takes (make bench passes them to each); ``add_options(parser)``
+    adds a benchmark's own."""
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, help="warm runs of each measure (default 25, smoke 3)")
     parser.add_argument("--rebuild", action="store_true", help="build the benchmark databases again")
     parser.add_argument("--smoke", action="store_true", help="small throw-away clinic, few runs, no targets")
+    if add_options:
+        add_options(parser)
     args = parser.parse_args()
     args.runs = args.runs or (3 if args.smoke else 25)
     if args.runs < 2:
