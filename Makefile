@@ -4,7 +4,7 @@
 PYTHON ?= python3
 CLINIC = $(PYTHON) scripts/clinic.py
 
-.PHONY: demo stop test test-addon lint bench bootstrap
+.PHONY: demo stop test test-addon lint bench bootstrap check-deploy
 
 demo:            ## build or update the clinic_demo database and serve it on http://localhost:8069
 	@$(CLINIC) demo
@@ -23,6 +23,9 @@ lint:            ## ruff and pylint-odoo's mandatory checks on addons/
 
 bench:           ## benchmarks in bench/ (results in bench/results/); SIZE=smoke: quick run on a small clinic (CI)
 	@$(CLINIC) bench
+
+check-deploy:    ## check an Odoo configuration for a safe deployment: make check-deploy CONF=/etc/odoo/odoo.conf
+	@$(CLINIC) check-deploy $(CONF)
 
 bootstrap:       ## only create .venv and make sure PostgreSQL answers
 	@$(CLINIC) bootstrap

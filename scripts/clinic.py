@@ -329,7 +329,8 @@ def cmd_demo(args):
     elif port_in_use(port):
         die(f"Port {port} is taken by another program. Stop it, or serve the demo elsewhere: make demo PORT=8070")
     build_demo(args.db, args.size)
-    command = odoo_command(args.db, f"--http-port={port}", "--workers=0")
+    # The demo answers on this machine only, unless DEMO_HOST says otherwise (e.g. 0.0.0.0).
+    command = odoo_command(args.db, f"--http-port={port}", f"--http-interface={args.host}", "--workers=0")
     if args.detach:
         RUN.mkdir(exist_ok=True)
         log = open(RUN / f"odoo-{port}.log", "ab")  # noqa: SIM115 - handed to the child
@@ -569,6 +570,13 @@ def cmd_bench(args):
     return 1 if code else 0
 
 
+def cmd_check_deploy(args):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import check_deploy  # noqa: PLC0415 - a script beside this one
+
+    return check_deploy.main([args.conf])
+
+
 def main():
     parser = argparse.ArgumentParser(prog="clinic", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -577,6 +585,8 @@ def main():
     demo.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8069))
     demo.add_argument("--size", default=os.environ.get("DEMO_SIZE") or "demo")
     demo.add_argument("--detach", action="store_true", default=os.environ.get("DETACH") == "1")
+    demo.add_argument("--host", default=os.environ.get("DEMO_HOST") or "127.0.0.1",
+                      help="interface the demo listens on (default: this machine only)")
     stop = sub.add_parser("stop", help="stop a detached demo server")
     stop.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8069))
     test = sub.add_parser("test", help="run every test on fresh databases")
@@ -597,6 +607,8 @@ def main():
     bench.add_argument("--keep", action="store_true", default=os.environ.get("KEEP_DB") == "1",
                        help="keep the smoke databases")
     sub.add_parser("bootstrap", help="only prepare .venv and PostgreSQL")
+    deploy = sub.add_parser("check-deploy", help="check an Odoo configuration file for a safe deployment")
+    deploy.add_argument("conf", nargs="?", default=os.environ.get("CONF") or str(ROOT / "deploy" / "odoo.conf.example"))
     args = parser.parse_args()
 
     check_python()
@@ -607,7 +619,7 @@ def main():
     if args.command in ("demo", "test", "bench", "bootstrap"):
         ensure_postgres()
     handler = {"demo": cmd_demo, "stop": cmd_stop, "test": cmd_test, "lint": cmd_lint, "bench": cmd_bench,
-               "bootstrap": lambda a: 0}[args.command]
+               "bootstrap": lambda a: 0, "check-deploy": cmd_check_deploy}[args.command]
     return handler(args)
 
 
