@@ -1,11 +1,17 @@
 from odoo import fields, models
 
+from odoo.addons.clinic_scheduling.models.clinic_appointment import STAFF
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    clinic_coverage_ids = fields.One2many("clinic.coverage", "partner_id", string="Insurance Policies")
-    clinic_coverage_count = fields.Integer(string="Coverages", compute="_compute_clinic_coverage_count")
+    clinic_coverage_ids = fields.One2many(
+        "clinic.coverage", "partner_id", string="Insurance Policies", groups=STAFF,
+    )
+    clinic_coverage_count = fields.Integer(
+        string="Coverages", compute="_compute_clinic_coverage_count", groups=STAFF,
+    )
 
     def _compute_clinic_coverage_count(self):
         counts = dict(self.env["clinic.coverage"]._read_group(

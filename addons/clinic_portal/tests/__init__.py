@@ -1,2 +1,3 @@
 from . import test_portal
 from . import test_demo_clinic
+from . import test_portal_data

@@ -41,6 +41,8 @@ _ACTIVE_SQL = ", ".join(f"'{state}'" for state in ACTIVE_STATES)
 # one provider, or of one room, are made one transaction at a time.
 LOCK_PROVIDER = 0x636C7001
 LOCK_ROOM = 0x636C7002
+# Fields only the clinic's staff read: a client reads their own appointments (portal), never these.
+STAFF = "clinic_scheduling.group_clinic_frontdesk,clinic_scheduling.group_clinic_provider"
 # Keys of the slot dicts the availability engine returns.
 SLOT_KEYS = ("start", "stop", "provider_id", "location_id", "room_id")
 # How many next free times a refused booking proposes.
@@ -76,7 +78,7 @@ class ClinicAppointment(models.Model):
     )
     case_id = fields.Many2one(
         "clinic.case", string="Case File", index="btree_not_null", tracking=True, check_company=True,
-        domain="[('partner_id', '=', partner_id), ('state', '=', 'open')]",
+        domain="[('partner_id', '=', partner_id), ('state', '=', 'open')]", groups=STAFF,
     )
     company_id = fields.Many2one(
         related="location_id.company_id", store=True, index=True, precompute=True,
@@ -88,60 +90,67 @@ class ClinicAppointment(models.Model):
     duration = fields.Integer(string="Duration (min)", compute="_compute_duration")
     buffer_before = fields.Integer(
         string="Buffer Before (min)", compute="_compute_buffers", store=True, readonly=False, precompute=True,
+        groups=STAFF,
     )
     buffer_after = fields.Integer(
         string="Buffer After (min)", compute="_compute_buffers", store=True, readonly=False, precompute=True,
+        groups=STAFF,
     )
     busy_start = fields.Datetime(
         compute="_compute_busy_interval", store=True, precompute=True,
-        help="Start of the time the provider and room are held, preparation buffer included.",
+        help="Start of the time the provider and room are held, preparation buffer included.", groups=STAFF,
     )
     busy_stop = fields.Datetime(
         compute="_compute_busy_interval", store=True, precompute=True, index=True,
-        help="End of the time the provider and room are held, clean-up buffer included.",
+        help="End of the time the provider and room are held, clean-up buffer included.", groups=STAFF,
     )
     state = fields.Selection(
         STATES, default="booked", required=True, index=True, tracking=True, copy=False, readonly=True,
     )
     holds_time = fields.Boolean(
         compute="_compute_state_flags", store=True, index=True,
-        help="Booked, confirmed, under way or done: the appointment holds its provider and room.",
+        help="Booked, confirmed, under way or done: the appointment holds its provider and room.", groups=STAFF,
     )
     is_open = fields.Boolean(
         compute="_compute_state_flags", store=True,
-        help="Booked or confirmed: still to come, it can be confirmed, moved, checked in or cancelled.",
+        help="Booked or confirmed: still to come, it can be confirmed, moved, checked in or cancelled.", groups=STAFF,
     )
     source = fields.Selection(
         [("staff", "Staff"), ("portal", "Online"), ("waitlist", "Waitlist")],
-        default="staff", required=True, readonly=True,
+        default="staff", required=True, readonly=True, groups=STAFF,
     )
     booked_at = fields.Datetime(
         readonly=True, copy=False, default=fields.Datetime.now, help="When the booking was made (lead time).",
+        groups=STAFF,
     )
     cancel_reason_id = fields.Many2one("clinic.cancel.reason", readonly=True, tracking=True, copy=False)
-    cancel_note = fields.Text(readonly=True, copy=False)
-    cancelled_at = fields.Datetime(readonly=True, copy=False)
+    cancel_note = fields.Text(readonly=True, copy=False, groups=STAFF)
+    cancelled_at = fields.Datetime(readonly=True, copy=False, groups=STAFF)
     late_cancel = fields.Boolean(
         readonly=True, copy=False, tracking=True,
-        help="Cancelled by or for the client inside the service's late-cancel window.",
+        help="Cancelled by or for the client inside the service's late-cancel window.", groups=STAFF,
     )
-    arrived_at = fields.Datetime(readonly=True, copy=False)
+    arrived_at = fields.Datetime(readonly=True, copy=False, groups=STAFF)
     overbooked = fields.Boolean(
         copy=False, tracking=True,
         help="Deliberately booked over another appointment by a clinic manager: "
-        "it does not block and is not blocked by other appointments.",
+        "it does not block and is not blocked by other appointments.", groups=STAFF,
     )
-    calendar_event_id = fields.Many2one("calendar.event", readonly=True, copy=False, index="btree_not_null")
+    calendar_event_id = fields.Many2one(
+        "calendar.event", readonly=True, copy=False, index="btree_not_null", groups=STAFF,
+    )
     series_id = fields.Many2one(
-        "clinic.appointment.series", string="Series", readonly=True, copy=False, index="btree_not_null",
+        "clinic.appointment.series", string="Series", readonly=True, copy=False, index="btree_not_null", groups=STAFF,
     )
-    notes = fields.Text(string="Front-desk Notes")
-    message_queue_ids = fields.One2many("clinic.appointment.message", "appointment_id", string="Client Messages")
-    color = fields.Integer(related="service_id.color")
-    client_alert = fields.Text(related="partner_id.clinic_alert")
+    notes = fields.Text(string="Front-desk Notes", groups=STAFF)
+    message_queue_ids = fields.One2many(
+        "clinic.appointment.message", "appointment_id", string="Client Messages", groups=STAFF,
+    )
+    color = fields.Integer(related="service_id.color", groups=STAFF)
+    client_alert = fields.Text(related="partner_id.clinic_alert", groups=STAFF)
     booking_insights_html = fields.Html(
         string="Insights", compute="_compute_booking_insights_html", sanitize=False,
-        help="What staff should know before booking or opening this appointment.",
+        help="What staff should know before booking or opening this appointment.", groups=STAFF,
     )
 
     _sql_constraints = [

@@ -1,32 +1,40 @@
 from odoo import api, fields, models
 from odoo.tools import format_date
 
-from .clinic_appointment import ACTIVE_STATES
+from .clinic_appointment import ACTIVE_STATES, STAFF
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    clinic_client = fields.Boolean(index=True, help="Has been booked at the clinic at least once.")
-    birthdate = fields.Date(string="Date of Birth")
+    clinic_client = fields.Boolean(index=True, help="Has been booked at the clinic at least once.", groups=STAFF)
+    birthdate = fields.Date(string="Date of Birth", groups=STAFF)
     clinic_no_messages = fields.Boolean(
         string="No Appointment Messages",
-        help="The client does not want confirmations, reminders or other appointment messages.",
+        help="The client does not want confirmations, reminders or other appointment messages.", groups=STAFF,
     )
     clinic_alert = fields.Text(
-        string="Client Alert", help="Shown to staff whenever this client is booked or their appointment opened."
+        string="Client Alert", help="Shown to staff whenever this client is booked or their appointment opened.",
+        groups=STAFF,
     )
-    clinic_appointment_ids = fields.One2many("clinic.appointment", "partner_id", string="Appointment History")
-    clinic_case_ids = fields.One2many("clinic.case", "partner_id", string="Case Files")
-    clinic_appointment_count = fields.Integer(string="Appointments", compute="_compute_clinic_stats")
-    clinic_no_show_count = fields.Integer(string="No-Shows", compute="_compute_clinic_stats")
-    clinic_late_cancel_count = fields.Integer(string="Late Cancellations", compute="_compute_clinic_stats")
+    clinic_appointment_ids = fields.One2many(
+        "clinic.appointment", "partner_id", string="Appointment History", groups=STAFF,
+    )
+    clinic_case_ids = fields.One2many("clinic.case", "partner_id", string="Case Files", groups=STAFF)
+    clinic_appointment_count = fields.Integer(string="Appointments", compute="_compute_clinic_stats", groups=STAFF)
+    clinic_no_show_count = fields.Integer(string="No-Shows", compute="_compute_clinic_stats", groups=STAFF)
+    clinic_late_cancel_count = fields.Integer(
+        string="Late Cancellations", compute="_compute_clinic_stats", groups=STAFF,
+    )
     clinic_no_show_rate = fields.Float(
         string="No-Show Rate", compute="_compute_clinic_stats",
         help="No-shows among the client's past appointments that were due to happen (done or no-show).",
+        groups=STAFF,
     )
-    clinic_last_visit = fields.Datetime(string="Last Visit", compute="_compute_clinic_stats")
-    clinic_next_appointment = fields.Datetime(string="Next Appointment", compute="_compute_clinic_stats")
+    clinic_last_visit = fields.Datetime(string="Last Visit", compute="_compute_clinic_stats", groups=STAFF)
+    clinic_next_appointment = fields.Datetime(
+        string="Next Appointment", compute="_compute_clinic_stats", groups=STAFF,
+    )
 
     @api.depends("birthdate", "phone", "mobile", "email")
     @api.depends_context("clinic_client_details")
@@ -34,7 +42,9 @@ class ResPartner(models.Model):
         """In the clinic's client pickers (context ``clinic_client_details``), two clients of the
         same name are told apart by their date of birth, else their phone or email."""
         super()._compute_display_name()
-        if not self.env.context.get("clinic_client_details"):
+        # The details are staff-only fields: the context key only asks for them, it never shows
+        # them to someone who may not read them.
+        if not self.env.context.get("clinic_client_details") or not self.env.user.has_groups(STAFF):
             return
         for partner in self:
             if partner.is_company:
