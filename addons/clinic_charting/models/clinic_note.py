@@ -1,7 +1,9 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 SOAP_FIELDS = ("subjective", "objective", "assessment", "plan")
+# Written only by the Sign button (with sudo after its check), never given or edited.
+SIGNATURE_FIELDS = {"state", "signed_by_id", "signed_at"}
 
 
 def _only_new_lines(commands):
@@ -71,14 +73,38 @@ class ClinicNote(models.Model):
             day = fields.Date.to_string(note.date.date()) if note.date else ""
             note.display_name = self.env._("Note %(client)s %(day)s", client=note.partner_id.name or "", day=day)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            protected = SIGNATURE_FIELDS.intersection(*vals_list)
+            if protected:
+                raise UserError(self.env._("A note is signed with its Sign button, not created signed."))
+            defaults = {f"default_{name}" for name in SIGNATURE_FIELDS}
+            if defaults.intersection(self.env.context):
+                self = self.with_context({k: v for k, v in self.env.context.items() if k not in defaults})
+        return super().create(vals_list)
+
     def write(self, vals):
+        if not self.env.su and SIGNATURE_FIELDS.intersection(vals):
+            raise UserError(self.env._("A note is signed with its Sign button; a signature is never edited."))
         locked = set(vals) - {"message_main_attachment_id"}
         if "addendum_ids" in vals and _only_new_lines(vals["addendum_ids"]):
             # Adding addenda is how a signed note is corrected (the note form's "Add a line").
             locked.discard("addendum_ids")
-        if locked and any(note.state == "signed" for note in self) and not self.env.context.get("clinic_note_sign"):
+        # The lock holds for everyone, superuser included: signing writes a note that is not signed yet.
+        if locked and any(note.state == "signed" for note in self):
             raise UserError(self.env._("A signed note is locked: add an addendum instead of editing it."))
         return super().write(vals)
+
+    @api.constrains("appointment_id", "provider_id", "partner_id")
+    def _check_appointment_provider(self):
+        for note in self:
+            appointment = note.appointment_id
+            if appointment and (note.provider_id, note.partner_id) != (appointment.provider_id, appointment.partner_id):
+                raise ValidationError(self.env._(
+                    "The note of appointment %(ref)s is written by its provider, %(provider)s, about its client.",
+                    ref=appointment.name, provider=appointment.provider_id.name,
+                ))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_signed(self):
@@ -91,7 +117,8 @@ class ClinicNote(models.Model):
                 raise UserError(self.env._("This note is already signed."))
             if not any(note[name] and note[name] != note.template_id[name] for name in SOAP_FIELDS):
                 raise UserError(self.env._("The note is empty: write something before signing it."))
-        self.with_context(clinic_note_sign=True).write({
-            "state": "signed", "signed_by_id": self.env.uid, "signed_at": fields.Datetime.now(),
-        })
+        self.check_access("write")
+        # sudo: the signature fields are protected; the signer may write these notes (checked
+        # above), and signs them now, as themselves.
+        self.sudo().write({"state": "signed", "signed_by_id": self.env.uid, "signed_at": fields.Datetime.now()})
         return True

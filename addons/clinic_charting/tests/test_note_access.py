@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, TransactionCase, freeze_time, new_test_user, tagged
 
 
@@ -128,3 +128,55 @@ class TestAddendumTour(HttpCase, ChartCase):
         self.assertIn("Correction: pain 4/10, not 6/10.", note.addendum_ids.body)
         self.assertEqual(note.addendum_ids.author_id, self.pat_user)
         self.assertEqual(note.state, "signed")
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-03 16:00:00")
+class TestSignatureCannotBeForged(ChartCase):
+    """No context key opens a signed note: its text, its signature and its addenda's authors
+    change only the documented way (Sign, addenda)."""
+
+    BYPASS = {"clinic_note_sign": True, "clinic_state_change": True}
+
+    def test_a_signed_note_stays_as_signed(self):
+        note = self.signed_note().with_user(self.pat_user).with_context(**self.BYPASS)
+        for values in ({"assessment": "<p>rewritten</p>"}, {"state": "draft"}, {"signed_at": datetime(2020, 1, 1)}):
+            with self.subTest(values=values), self.assertRaises(UserError):
+                note.write(values)
+        with self.assertRaises(UserError):
+            note.unlink()
+        admin = self.env.ref("base.user_admin")
+        with self.assertRaises(UserError):
+            note.with_user(admin).write({"signed_by_id": admin.id})
+        self.assertEqual((note.state, note.signed_by_id, note.signed_at),
+                         ("signed", self.pat_user, datetime(2026, 3, 3, 16, 0)))
+
+    def test_a_note_is_never_created_signed_nor_for_someone_else(self):
+        Note = self.env["clinic.note"].with_user(self.pat_user).with_context(**self.BYPASS)
+        base = {"appointment_id": self.appointments[0].id, "assessment": "<p>ok</p>"}
+        for values in ({"state": "signed"}, {"signed_by_id": self.quinn_user.id},
+                       {"signed_at": datetime(2026, 1, 1)}):
+            with self.subTest(values=values), self.assertRaises(UserError):
+                Note.create(dict(base, **values))
+        note = Note.with_context(default_state="signed", default_signed_by_id=self.quinn_user.id).create(base)
+        self.assertEqual((note.state, note.signed_by_id.id), ("draft", False))
+
+    def test_a_provider_writes_notes_only_for_their_own_appointments(self):
+        quinns_appointment = self.appointments[1]
+        with self.assertRaises(ValidationError):
+            self.env["clinic.note"].with_user(self.pat_user).create({
+                "appointment_id": quinns_appointment.id, "provider_id": self.pat.id, "assessment": "<p>x</p>",
+            })
+        with self.assertRaises(AccessError):
+            self.env["clinic.note"].with_user(self.pat_user).create({
+                "appointment_id": quinns_appointment.id, "assessment": "<p>x</p>",
+            })
+
+    def test_an_addendum_is_signed_by_whoever_adds_it(self):
+        note = self.signed_note()
+        Addendum = self.env["clinic.note.addendum"].with_user(self.pat_user)
+        with self.assertRaises(UserError):
+            Addendum.create({"note_id": note.id, "body": "<p>x</p>", "author_id": self.quinn_user.id})
+        addendum = Addendum.with_context(default_author_id=self.quinn_user.id).create(
+            {"note_id": note.id, "body": "<p>Correction</p>"})
+        self.assertEqual(addendum.author_id, self.pat_user)

@@ -17,7 +17,7 @@ class CalendarEvent(models.Model):
         return self.env["clinic.appointment"].browse(ids).exists()
 
     def write(self, vals):
-        if self.env.context.get("clinic_calendar_sync") or not {"start", "stop", "allday"}.intersection(vals):
+        if not {"start", "stop", "allday"}.intersection(vals):
             return super().write(vals)
         appointments = self._clinic_appointments()
         if appointments and vals.get("allday"):
@@ -28,14 +28,12 @@ class CalendarEvent(models.Model):
         for event in self.filtered(lambda e: e.res_model == "clinic.appointment" and e.res_id):
             appointment = appointments.filtered(lambda a, e=event: a.id == e.res_id)
             if appointment and (appointment.start, appointment.stop) != (event.start, event.stop):
-                appointment.with_context(clinic_calendar_sync=True).write({"start": event.start, "stop": event.stop})
+                appointment.write({"start": event.start, "stop": event.stop})
                 appointment.message_post(body=self.env._("Moved from Odoo Calendar by %s.", self.env.user.name))
         return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_clinic_appointment(self):
-        if self.env.context.get("clinic_calendar_sync"):
-            return
         live = self._clinic_appointments().filtered(lambda a: a.state != "cancelled")
         if live:
             raise UserError(self.env._(

@@ -41,6 +41,16 @@ _ACTIVE_SQL = ", ".join(f"'{state}'" for state in ACTIVE_STATES)
 # one provider, or of one room, are made one transaction at a time.
 LOCK_PROVIDER = 0x636C7001
 LOCK_ROOM = 0x636C7002
+# Fields only the appointment's own methods change (the state machine, the booking, its audit):
+# create and write refuse them, and context defaults cannot set them, unless the environment is
+# superuser; the methods write them with sudo() after their own checks.
+PROTECTED_FIELDS = {
+    "state", "name", "source", "booked_at", "arrived_at", "cancelled_at", "late_cancel", "cancel_reason_id",
+    "cancel_note", "calendar_event_id", "series_id",
+}
+# What only the front desk changes: whose, what and where an appointment is (providers may move
+# their own in time, e.g. from their Odoo Calendar, but not hand it to someone else).
+FRONT_DESK_FIELDS = {"partner_id", "service_id", "provider_id", "location_id"}
 # Fields only the clinic's staff read: a client reads their own appointments (portal), never these.
 STAFF = "clinic_scheduling.group_clinic_frontdesk,clinic_scheduling.group_clinic_provider"
 # Keys of the slot dicts the availability engine returns.
@@ -428,11 +438,20 @@ class ClinicAppointment(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            protected = PROTECTED_FIELDS.intersection(*vals_list)
+            if protected:
+                raise UserError(self.env._(
+                    "An appointment's %s are set by the clinic itself (booking, status buttons), not given.",
+                    ", ".join(sorted(protected)),
+                ))
+            # A context default is no way around it either (any JSON-RPC caller sets any context).
+            defaults = {f"default_{name}" for name in PROTECTED_FIELDS}
+            if defaults.intersection(self.env.context):
+                self = self.with_context({k: v for k, v in self.env.context.items() if k not in defaults})
         if any(vals.get("overbooked") for vals in vals_list):
             self._check_overbook_right()
-        if any(vals.get("state", "booked") != "booked" for vals in vals_list) and not self.env.context.get(
-            "clinic_state_change"
-        ):
+        if any(vals.get("state", "booked") != "booked" for vals in vals_list):
             raise UserError(self.env._("A new appointment starts as Booked."))
         self.flush_model()
         drafts = self.browse().concat(*(self.new(vals) for vals in vals_list))
@@ -454,8 +473,21 @@ class ClinicAppointment(models.Model):
         return appointments
 
     def write(self, vals):
-        if "state" in vals and not self.env.context.get("clinic_state_change"):
-            raise UserError(self.env._("Use the appointment's buttons to change its status."))
+        if not self.env.su:
+            if "state" in vals:
+                raise UserError(self.env._("Use the appointment's buttons to change its status."))
+            protected = PROTECTED_FIELDS.intersection(vals)
+            if protected:
+                raise UserError(self.env._(
+                    "An appointment's %s are set by the clinic itself (booking, status buttons), not written.",
+                    ", ".join(sorted(protected)),
+                ))
+            if FRONT_DESK_FIELDS.intersection(vals) and not self.env.user.has_group(
+                "clinic_scheduling.group_clinic_frontdesk"
+            ):
+                raise AccessError(self.env._(
+                    "Only the front desk changes an appointment's client, service, provider or location."
+                ))
         if "overbooked" in vals:
             self._check_overbook_right()
         check = BOOKING_FIELDS.intersection(vals)
@@ -519,11 +551,16 @@ class ClinicAppointment(models.Model):
             values, partner_id=partner.id, service_id=service.id, source=source,
             **{key: slot[key] or False for key in SLOT_KEYS},
         )
+        self.check_access("create")
         try:
             with self.env.cr.savepoint():
                 self._lock_booking_resources([slot["provider_id"]], [slot["room_id"]])
                 self._book_slot_check(service, slot, partner, source)
-                appointment = self.create(vals)
+                # sudo: the source (and a series) are the booking's own fields, which a plain create
+                # refuses; the caller may create appointments (checked above) and its record rules
+                # are checked on the new appointment right after.
+                appointment = self.sudo().create(vals).with_env(self.env)
+                appointment.check_access("create")
         except BookingConflict as error:
             raise self._slot_taken(service, slot, source, str(error)) from error
         except (pg_errors.ExclusionViolation, pg_errors.DeadlockDetected) as error:
@@ -711,7 +748,10 @@ class ClinicAppointment(models.Model):
                 "%(ref)s is %(state)s and cannot become %(new)s.",
                 ref=wrong[0].name, state=labels[wrong[0].state], new=labels[state],
             ))
-        return self.with_context(clinic_state_change=True).write(dict(values, state=state))
+        self.check_access("write")
+        # sudo: the state and its audit fields are protected; the caller may change these
+        # appointments (checked above) and the transition is one TRANSITIONS allows.
+        return self.sudo().write(dict(values, state=state))
 
     def _transition(self, method, **values):
         """Apply the state change ``method`` of :data:`TRANSITIONS`."""

@@ -4,6 +4,13 @@ from odoo import Command, api, models
 CALENDAR_FIELDS = {"start", "stop", "provider_id", "partner_id", "service_id", "location_id", "room_id", "state"}
 
 
+def _differs(event, key, value):
+    if key == "partner_ids":
+        return set(event.partner_ids.ids) != set(value[0][2])
+    current = event[key]
+    return (current.id if isinstance(current, models.BaseModel) else current) != value
+
+
 class ClinicAppointment(models.Model):
     """Each appointment is mirrored as a private event on its provider's Odoo Calendar."""
 
@@ -17,9 +24,7 @@ class ClinicAppointment(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        # clinic_calendar_sync: this write comes from the provider moving the event itself
-        # (calendar.event.write), which is already where it should be.
-        if CALENDAR_FIELDS.intersection(vals) and not self.env.context.get("clinic_calendar_sync"):
+        if CALENDAR_FIELDS.intersection(vals):
             self._sync_calendar_events()
         return result
 
@@ -53,7 +58,7 @@ class ClinicAppointment(models.Model):
         check on the appointments themselves (create/write).
         """
         Event = self.env["calendar.event"].sudo().with_context(
-            clinic_calendar_sync=True, no_mail_to_attendees=True, dont_notify=True,
+            no_mail_to_attendees=True, dont_notify=True,
             mail_create_nolog=True, mail_notrack=True, tracking_disable=True, active_test=False,
         )
         to_create = []
@@ -65,10 +70,13 @@ class ClinicAppointment(models.Model):
                 continue
             values = appointment._calendar_event_values()
             if event:
-                event.write(values)
+                # Only what differs: a move made in Calendar is already on the event.
+                changed = {key: value for key, value in values.items() if _differs(event, key, value)}
+                if changed:
+                    event.write(changed)
             else:
                 to_create.append((appointment, values))
         if to_create:
             events = Event.create([values for _appointment, values in to_create])
             for (appointment, _values), event in zip(to_create, events, strict=True):
-                appointment.with_context(clinic_calendar_sync=True).calendar_event_id = event
+                appointment.sudo().calendar_event_id = event

@@ -92,7 +92,10 @@ class ClinicSeriesWizard(models.TransientModel):
         else:
             series = self.env["clinic.appointment.series"].create(self._series_values())
             if self.appointment_id:
-                self.appointment_id.series_id = series
+                self.appointment_id.check_access("write")
+                # sudo: an appointment's series is protected (set by the series itself); the user
+                # may change this appointment (checked above).
+                self.appointment_id.sudo().series_id = series
         series._apply_plan(self.line_ids)
         return {
             "type": "ir.actions.act_window", "res_model": "clinic.appointment", "view_mode": "list,form",
