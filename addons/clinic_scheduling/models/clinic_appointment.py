@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_datetime
 
 from ..exceptions import BookingConflict, SlotTaken
+from ..tools import validation
 
 # The appointment's states, defined once: the field, the exclusion constraints, the reports' SQL,
 # the views (through the stored flags below) and the day view derive from these.
@@ -449,6 +450,8 @@ class ClinicAppointment(models.Model):
             defaults = {f"default_{name}" for name in PROTECTED_FIELDS}
             if defaults.intersection(self.env.context):
                 self = self.with_context({k: v for k, v in self.env.context.items() if k not in defaults})
+        for vals in vals_list:
+            self._check_input(vals)
         if any(vals.get("overbooked") for vals in vals_list):
             self._check_overbook_right()
         if any(vals.get("state", "booked") != "booked" for vals in vals_list):
@@ -488,6 +491,7 @@ class ClinicAppointment(models.Model):
                 raise AccessError(self.env._(
                     "Only the front desk changes an appointment's client, service, provider or location."
                 ))
+        self._check_input(vals)
         if "overbooked" in vals:
             self._check_overbook_right()
         check = BOOKING_FIELDS.intersection(vals)
@@ -512,6 +516,34 @@ class ClinicAppointment(models.Model):
         raise UserError(self.env._(
             "Appointments are part of the client's record and are never deleted: cancel them instead."
         ))
+
+    @api.model
+    def _check_input(self, vals):
+        """Clear errors for values no appointment can have, before anything is computed from them
+        (a start in year 1 or 9999 would otherwise overflow, a huge buffer break the database)."""
+        for name in ("start", "stop"):
+            if vals.get(name):
+                vals[name] = validation.check_datetime(self.env, vals[name], self._fields[name].string)
+        for name in ("buffer_before", "buffer_after"):
+            if name in vals:
+                validation.check_number(self.env, vals[name], self._fields[name].string, 0,
+                                        validation.MAX_BUFFER_MINUTES)
+        for name in ("provider_id", "partner_id", "service_id", "location_id"):
+            if name in vals:
+                validation.check_id(self.env, vals[name], self._fields[name].string)
+        if "room_id" in vals:
+            validation.check_id(self.env, vals["room_id"], self._fields["room_id"].string, required=False)
+        for name in ("notes", "cancel_note"):
+            if vals.get(name):
+                validation.check_text(self.env, vals[name], self._fields[name].string, validation.MAX_TEXT)
+        if vals.get("start") and vals.get("stop") and vals["stop"] - vals["start"] > timedelta(days=1):
+            raise UserError(self.env._("An appointment lasts at most a day."))
+
+    @api.constrains("start", "stop")
+    def _check_length(self):
+        for appointment in self:
+            if appointment.stop - appointment.start > timedelta(days=1):
+                raise ValidationError(self.env._("An appointment lasts at most a day (%s).", appointment.name))
 
     @api.model
     def _lock_booking_resources(self, provider_ids, room_ids):
@@ -784,12 +816,15 @@ class ClinicAppointment(models.Model):
         overnight); it defaults to now. A cancellation that is not the clinic's doing and came
         inside the service's late-cancel window is flagged late.
         """
-        if isinstance(reason, int):
-            reason = self.env["clinic.cancel.reason"].browse(reason)
-        if not reason:
-            raise UserError(self.env._("Give a reason to cancel an appointment."))
+        if isinstance(reason, int) and not isinstance(reason, bool):
+            reason = self.env["clinic.cancel.reason"].browse(reason).exists()
+        if not (isinstance(reason, models.BaseModel) and reason._name == "clinic.cancel.reason" and len(reason) == 1):
+            raise UserError(self.env._("Give a reason to cancel an appointment (one of the cancellation reasons)."))
+        if note not in (None, False) and not isinstance(note, str):
+            raise UserError(self.env._("The cancellation note must be text."))
+        validation.check_text(self.env, note, self.env._("Cancellation note"), validation.MAX_TEXT)
         now = fields.Datetime.now()
-        when = when or now
+        when = validation.check_datetime(self.env, when, self.env._("Cancelled at")) if when else now
         if when > now:
             raise UserError(self.env._("A cancellation cannot be recorded in the future."))
         for appointment in self:

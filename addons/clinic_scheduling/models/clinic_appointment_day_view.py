@@ -1,11 +1,13 @@
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytz
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..tools import intervals as iv
+from ..tools import validation
 from .clinic_appointment import STATES, TRANSITIONS
 
 # The state changes a day-view card offers (cancel opens its dialog for a reason).
@@ -45,6 +47,11 @@ class ClinicAppointment(models.Model):
         column.
         """
         self.check_access("read")
+        if mode not in ("day", "week"):
+            raise UserError(self.env._("The schedule shows a day or a week."))
+        day = validation.check_day(self.env, day, self.env._("Day")) if day else None
+        location_id = validation.check_id(self.env, location_id, self.env._("Location"), required=False)
+        provider_id = validation.check_id(self.env, provider_id, self.env._("Provider"), required=False)
         Location = self.env["clinic.location"]
         locations = Location.search([])
         location = Location.browse(location_id).exists() if location_id else locations[:1]
@@ -146,8 +153,10 @@ class ClinicAppointment(models.Model):
         """Drag and drop in the schedule: move to ``minute`` after local midnight of ``day`` with
         ``provider_id``, through the same validation as any other change."""
         self.ensure_one()
+        provider_id = validation.check_id(self.env, provider_id, self.env._("Provider"))
+        local_day = validation.check_day(self.env, day, self.env._("Day"))
+        minute = validation.check_number(self.env, minute, self.env._("Minute of the day"), 0, 24 * 60 - 1)
         tz = pytz.timezone(self.location_id.tz or "UTC")
-        local_day = fields.Date.to_date(day) if not isinstance(day, date) else day
         start = iv.local_to_utc(local_day, minute / 60.0, tz)
         self.write({"start": start, "stop": start + (self.stop - self.start), "provider_id": provider_id})
         return True

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools import validation
+
 
 class ClinicCase(models.Model):
     _name = "clinic.case"
@@ -58,3 +60,9 @@ class ClinicCase(models.Model):
         action["domain"] = [("case_id", "=", self.id)]
         action["context"] = {"default_case_id": self.id, "default_partner_id": self.partner_id.id}
         return action
+
+    @api.constrains("title")
+    def _check_text_sizes(self):
+        for record in self:
+            for name in ("title",):
+                validation.check_text(self.env, record[name], self._fields[name].string, validation.MAX_NAME)

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
 
+from ..tools import validation
+
 
 class ClinicLocation(models.Model):
     _name = "clinic.location"
@@ -48,3 +50,9 @@ class ClinicLocation(models.Model):
         )
         for location in self:
             location.room_count = counts.get(location, 0)
+
+    @api.constrains("name")
+    def _check_text_sizes(self):
+        for record in self:
+            for name in ("name",):
+                validation.check_text(self.env, record[name], self._fields[name].string, validation.MAX_NAME)

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools import validation
 
 
 class ClinicProvider(models.Model):
@@ -45,3 +47,8 @@ class ClinicProvider(models.Model):
     email = fields.Char()
     phone = fields.Char()
 
+    @api.constrains("name", "title")
+    def _check_text_sizes(self):
+        for record in self:
+            for name in ("name", "title",):
+                validation.check_text(self.env, record[name], self._fields[name].string, validation.MAX_NAME)

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools import validation
 
 
 class ClinicRoom(models.Model):
@@ -32,3 +34,9 @@ class ClinicRoom(models.Model):
         values["resource_type"] = "material"
         values["calendar_id"] = vals.get("resource_calendar_id") or False
         return values
+
+    @api.constrains("name")
+    def _check_text_sizes(self):
+        for record in self:
+            for name in ("name",):
+                validation.check_text(self.env, record[name], self._fields[name].string, validation.MAX_NAME)

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import validation
+
 
 class ClinicService(models.Model):
     _name = "clinic.service"
@@ -71,6 +73,31 @@ class ClinicService(models.Model):
             "Notice, horizon and late-cancel window cannot be negative.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_input(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_input(vals)
+        return super().write(vals)
+
+    def _check_input(self, vals):
+        """Sizes a clinic's service can have, checked before the database sees them (an integer
+        beyond 2**31 would otherwise end in a database error)."""
+        limits = {
+            "duration": (1, 24 * 60), "buffer_before": (0, validation.MAX_BUFFER_MINUTES),
+            "buffer_after": (0, validation.MAX_BUFFER_MINUTES), "slot_interval": (1, 24 * 60),
+            "min_notice_hours": (0, 24 * 366), "horizon_days": (0, 366 * validation.YEARS_AHEAD),
+            "late_cancel_hours": (0, 24 * 366), "reminder_hours": (0, 24 * 366),
+        }
+        for name, (minimum, maximum) in limits.items():
+            if name in vals:
+                validation.check_number(self.env, vals[name], self._fields[name].string, minimum, maximum)
+        if vals.get("name"):
+            validation.check_text(self.env, vals["name"], self._fields["name"].string, validation.MAX_NAME)
 
     @api.constrains("room_required", "room_tag_ids")
     def _check_room_tags(self):

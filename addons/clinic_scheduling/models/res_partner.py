@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import format_date
 
+from ..tools import validation
 from .clinic_appointment import ACTIVE_STATES, STAFF
 
 
@@ -35,6 +36,12 @@ class ResPartner(models.Model):
     clinic_next_appointment = fields.Datetime(
         string="Next Appointment", compute="_compute_clinic_stats", groups=STAFF,
     )
+
+    @api.constrains("clinic_alert")
+    def _check_clinic_alert(self):
+        for partner in self:
+            validation.check_text(self.env, partner.clinic_alert, self._fields["clinic_alert"].string,
+                                  validation.MAX_TEXT)
 
     @api.depends("birthdate", "phone", "mobile", "email")
     @api.depends_context("clinic_client_details")

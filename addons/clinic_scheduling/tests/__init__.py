@@ -18,3 +18,4 @@ from . import test_book_slot
 from . import test_multi_company
 from . import test_query_counts
 from . import test_hardening
+from . import test_bad_input

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..exceptions import SlotTaken
 from ..tools import intervals as iv
+from ..tools import validation
 
 SEARCH_DAYS = 60
 
@@ -45,6 +46,22 @@ class ClinicBookingWizard(models.TransientModel):
             if wizard.location_id and (not candidates or wizard.location_id in candidates):
                 continue
             wizard.location_id = candidates[:1] or self.env["clinic.location"].search([], limit=1)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_input(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_input(vals)
+        return super().write(vals)
+
+    def _check_input(self, vals):
+        if vals.get("day"):
+            vals["day"] = validation.check_day(self.env, vals["day"], self._fields["day"].string)
+        if "from_time" in vals:
+            validation.check_number(self.env, vals["from_time"] or 0, self._fields["from_time"].string, 0, 24)
 
     @api.constrains("from_time")
     def _check_from_time(self):
