@@ -10,6 +10,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/clinic_portal_rules.xml",
+        "data/ir_cron_data.xml",
         "views/clinic_portal_templates.xml",
     ],
     "demo": ["demo/clinic_portal_demo.xml"],

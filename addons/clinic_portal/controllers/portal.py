@@ -62,6 +62,10 @@ class ClinicCustomerPortal(CustomerPortal):
 
     @http.route(["/my/appointments/<int:appointment_id>"], type="http", auth="public", website=True)
     def portal_clinic_appointment(self, appointment_id, access_token=None, **kw):
+        # A private link is a secret in the URL: whoever tries many of them is slowed down.
+        retry = request.env["clinic.rate.limit"]._hit("appointment_link", request.httprequest.remote_addr)
+        if retry:
+            return self._clinic_too_many_requests(retry)
         try:
             appointment_sudo = self._document_check_access("clinic.appointment", appointment_id, access_token)
         except (AccessError, MissingError):
@@ -71,3 +75,10 @@ class ClinicCustomerPortal(CustomerPortal):
             "my_clinic_appointments_history", False,
         )
         return request.render("clinic_portal.portal_clinic_appointment_page", values)
+
+    def _clinic_too_many_requests(self, retry_after):
+        """HTTP 429 with a page a person understands, and when to try again."""
+        return request.render(
+            "clinic_portal.too_many_requests", {"retry_after": retry_after}, status=429,
+            headers=[("Retry-After", str(retry_after))],
+        )

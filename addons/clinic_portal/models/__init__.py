@@ -1,1 +1,2 @@
 from . import clinic_appointment
+from . import clinic_rate_limit
