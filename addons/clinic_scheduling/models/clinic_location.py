@@ -1,5 +1,9 @@
+import pytz
+
 from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
+
+from ..tools.worktime import Place
 
 
 class ClinicLocation(models.Model):
@@ -48,3 +52,8 @@ class ClinicLocation(models.Model):
         )
         for location in self:
             location.room_count = counts.get(location, 0)
+
+    def _work_place(self):
+        """This location as ``WorkTime`` needs it: id, opening-hours calendar id, time zone."""
+        self.ensure_one()
+        return Place(self.id, self.resource_calendar_id.id, pytz.timezone(self.tz or "UTC"))

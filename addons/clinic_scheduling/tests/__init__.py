@@ -15,3 +15,4 @@ from . import test_demo_data
 from . import test_dashboard
 from . import test_front_desk
 from . import test_book_slot
+from . import test_work_intervals

@@ -23,6 +23,11 @@ def merge(intervals):
     return [(start, stop) for start, stop in merged]
 
 
+def clip(intervals, start, stop):
+    """Merged (start, stop) ``intervals`` cut to [start, stop)."""
+    return [(max(lo, start), min(hi, stop)) for lo, hi in intervals if lo < stop and hi > start]
+
+
 def intersect(pieces, intervals):
     """Cut anchored work ``pieces`` (start, stop, anchor) down to the merged ``intervals``."""
     result = []
