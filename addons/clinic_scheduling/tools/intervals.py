@@ -93,9 +93,10 @@ def allowed_starts(pieces, busy, duration, before, after, earliest, latest):
 def step(ranges, interval, tz):
     """Slot starts on each range's grid (anchor + k * interval, in the location's wall-clock time)."""
     starts = []
+    offset = utc_offset_function(tz)
     for lo, hi, anchor in ranges:
-        offset_lo, offset_hi = _offset(lo, tz), _offset(hi, tz)
-        if offset_lo == offset_hi == _offset(anchor, tz):
+        offset_lo, offset_hi = offset(lo), offset(hi)
+        if offset_lo == offset_hi == offset(anchor):
             k = math.ceil((lo - anchor) / interval) if lo > anchor else 0
             start = anchor + k * interval
             while start <= hi:
@@ -122,6 +123,21 @@ def step(ranges, interval, tz):
 
 def _offset(moment, tz):
     return pytz.utc.localize(moment).astimezone(tz).utcoffset()
+
+
+def utc_offset_function(tz):
+    """A function giving ``tz``'s UTC offset at a naive UTC moment, as ``_offset`` does, but fast:
+    pytz's zones with daylight saving keep their transitions sorted (what their own ``fromutc``
+    searches), zones without have one offset."""
+    times, info = getattr(tz, "_utc_transition_times", None), getattr(tz, "_transition_info", None)
+    if times is not None and info is not None:
+        def offset(moment):
+            return info[max(0, bisect_right(times, moment) - 1)][0]
+        return offset
+    if tz is pytz.utc or isinstance(tz, pytz.tzinfo.StaticTzInfo):
+        constant = _offset(datetime(2000, 1, 1), tz)
+        return lambda moment: constant
+    return lambda moment: _offset(moment, tz)
 
 
 def local_day_bounds(day, tz):
