@@ -70,7 +70,7 @@ class ClinicService(models.Model):
         # The window read from the database covers the buffers and a day either side for time zones.
         margin = timedelta(days=1, minutes=service.duration + service.buffer_before + service.buffer_after)
         window = (earliest - margin, latest + margin)
-        calendars = providers.resource_calendar_id | locations.resource_calendar_id
+        calendars = providers.resource_calendar_id | locations.resource_calendar_id | rooms.resource_calendar_id
         work_time = self.env["clinic.provider"]._read_work_time(
             calendars, providers.resource_id | rooms.resource_id, window
         )
