@@ -48,7 +48,6 @@ class ClinicProvider(models.Model):
     email = fields.Char()
     phone = fields.Char()
 
-
     # ------------------------------------------------------------------------------------------
     # Working time: the one place where working hours become UTC intervals (tools/worktime.py)
     # ------------------------------------------------------------------------------------------
@@ -60,7 +59,8 @@ class ClinicProvider(models.Model):
         calendar's, the location calendar's, company-wide closures), in the location's time zone,
         DST included. A provider who does not work at ``location`` gets no interval.
 
-        Two queries for any number of providers and days (working-hours lines, leaves). The day
+        The same number of queries for any number of providers and days: besides the providers' and
+        the location's own fields, one for the working-hours lines and one for the leaves. The day
         view, utilization, booking insights and the volume generator use it; the availability
         engine uses the same ``WorkTime`` with its own handling of time off (busy time, so that
         buffers cannot overlap it).
@@ -90,7 +90,10 @@ class ClinicProvider(models.Model):
     def _read_work_time(self, calendars, resources, window):
         """A ``WorkTime`` over ``window`` (naive UTC) that knows the working-hours lines of
         ``calendars`` and the leaves of ``resources``, of those calendars and company-wide ones that
-        overlap the window: two queries, whatever the number of calendars, resources and days."""
+        overlap the window: two queries, whatever the number of calendars, resources and days.
+
+        Working hours and leaves are read as superuser, as the engine reads them: callers get
+        intervals, never these records (names and reasons of time off stay private)."""
         attendances = self.env["resource.calendar.attendance"].sudo().search_fetch(
             [("calendar_id", "in", calendars.ids), ("display_type", "=", False), ("day_period", "!=", "lunch")],
             ["calendar_id", "dayofweek", "hour_from", "hour_to", "date_from", "date_to", "week_type",
