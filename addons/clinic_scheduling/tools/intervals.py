@@ -3,6 +3,28 @@
 Intervals are half-open ``(start, stop)`` tuples, kept sorted and disjoint. Work pieces carry a
 third element, the *anchor*: the start of the working-hours line they come from, so that slot
 starts stay on that line's grid (8:30, 8:45, ...) even after busy time is cut out of it.
+
+Why not Odoo's ``Intervals`` (``odoo/addons/resource/models/utils.py``) and the
+``resource.calendar`` methods built on it (``_work_intervals_batch``)? They are the right tool for
+sets of time with the records behind them; the engine needs something else:
+
+- anchors: ``Intervals`` merges overlapping and touching intervals when it is built (and unions
+  their records), so two lines that touch or overlap become one interval and each line's slot grid
+  is lost. Here pieces keep their anchor and are merged only where a caller asks (``merge``).
+- slot starts: the buffered start ranges (``allowed_starts``) and the wall-clock grid across a
+  daylight-saving change (``step``) have no counterpart there.
+- queries: ``_work_intervals_batch`` works on one calendar at a time (``ensure_one``), searching
+  its attendances and its leaves, so the query count would grow with the number of calendars. It
+  also does not know that a line may name a clinic location, localizes in the resource's or the
+  calendar's time zone instead of the location's, and by default leaves out blocked time
+  (``time_type`` "other"). ``clinic.provider._read_work_time`` (``worktime.py``) reads every
+  calendar's lines and every leave in two queries.
+- speed: ``Intervals`` sorts the boundaries of both operands at every operation and carries a
+  recordset per interval; the functions here keep lists sorted and walk them with ``bisect``. On
+  the benchmark clinic (50 providers x 90 days: 61 provider-locations, 4,613 work pieces, 1,817 busy
+  intervals; cut to opening hours, busy time removed, merged; same results), about 12 ms here and
+  26 to 42 ms with ``Intervals`` (medians of 7 runs, 2026-11-27, load about 5). Used in memory
+  only, ``Intervals`` would not change the query count; it would be slower and lose the anchors.
 """
 import math
 from bisect import bisect_right
