@@ -66,6 +66,8 @@ class Generator:
         self.size = size
         self.rng = random.Random(seed)
         self.now = datetime.utcnow().replace(second=0, microsecond=0)
+        self.all_providers = env["clinic.provider"]
+        self.work = {}
 
     # -- fixtures ---------------------------------------------------------------------------
     def providers(self):
@@ -147,28 +149,40 @@ class Generator:
     def working_intervals(self, provider, day):
         """UTC (start, stop, location) intervals the provider works on a local calendar day.
 
-        As the availability engine reads working hours: a line naming a location the provider does
-        not serve is ignored (the appointment would be refused), a line naming none is at the
-        provider's (first) location.
+        What ``clinic.provider._get_work_intervals`` gives, so what the availability engine
+        offers: working hours at the locations the provider serves, inside opening hours, time off
+        and blocked time taken out. Read for every provider and location four weeks at a time.
         """
-        intervals = []
-        for attendance in provider.resource_calendar_id.attendance_ids:
-            if int(attendance.dayofweek) != day.weekday() or attendance.display_type:
-                continue
-            location = attendance.clinic_location_id or provider.location_ids[:1]
-            if not location or (provider.location_ids and location not in provider.location_ids):
-                continue
-            tz = pytz.timezone(location.tz)
-            local = datetime.combine(day, datetime.min.time())
-            start = tz.localize(local + timedelta(hours=attendance.hour_from)).astimezone(pytz.utc)
-            stop = tz.localize(local + timedelta(hours=attendance.hour_to)).astimezone(pytz.utc)
-            intervals.append((start.replace(tzinfo=None), stop.replace(tzinfo=None), location))
-        return sorted(intervals, key=lambda i: i[0])
+        block = day.toordinal() // 28
+        if block not in self.work:
+            self.work = {block: self.read_work(block)}  # days come in runs (ahead, then back): keep one
+        return self.work[block].get((provider.id, day), [])
+
+    def read_work(self, block):
+        """{(provider id, local day): sorted (start, stop, location)} for 28 days, split at local midnights."""
+        from odoo.addons.clinic_scheduling.tools.intervals import local_day_bounds  # noqa: PLC0415
+
+        first = date.fromordinal(block * 28)
+        last = first + timedelta(days=27)
+        work = defaultdict(list)
+        for location in self.env["clinic.location"].search([]):
+            tz = pytz.timezone(location.tz or "UTC")
+            start, stop = local_day_bounds(first, tz)[0], local_day_bounds(last, tz)[1]
+            for provider_id, intervals in self.all_providers._get_work_intervals(location, start, stop).items():
+                for lo, hi in intervals:
+                    while lo < hi:
+                        day = pytz.utc.localize(lo).astimezone(tz).date()
+                        cut = min(hi, local_day_bounds(day, tz)[1])
+                        work[provider_id, day].append((lo, cut, location))
+                        lo = cut
+        for intervals in work.values():
+            intervals.sort(key=lambda i: i[0])
+        return work
 
     def run(self):
         env = self.env
         started = time.time()
-        providers = self.providers()
+        providers = self.all_providers = self.providers()
         history_providers = providers[: self.size.get("history_providers") or len(providers)]
         if self.size.get("bench_service"):
             # One service every provider offers, at both locations, needing a room: what the
@@ -184,9 +198,6 @@ class Generator:
         rooms_by_location = defaultdict(list)
         for room in self.rooms():
             rooms_by_location[room.location_id.id].append(room)
-        leaves = defaultdict(list)
-        for leave in env["resource.calendar.leaves"].search([("resource_id", "in", providers.resource_id.ids)]):
-            leaves[leave.resource_id.id].append((leave.date_from, leave.date_to))
         # Time already held (demo records, earlier runs) is respected.
         busy = defaultdict(list)
         for appointment in env["clinic.appointment"].search([("state", "not in", ("cancelled", "no_show"))]):
@@ -207,7 +218,7 @@ class Generator:
             if day <= today and past_target is not None and past_count >= past_target:
                 break
             for provider in providers if day > today else history_providers:
-                day_plans = self.plan_day(provider, day, clients, rooms_by_location, leaves, busy)
+                day_plans = self.plan_day(provider, day, clients, rooms_by_location, busy)
                 plans += day_plans
                 if day <= today:
                     past_count += len(day_plans)
@@ -215,11 +226,9 @@ class Generator:
         self.create(plans)
         print(f"\n  done in {time.time() - started:.0f}s")
 
-    def plan_day(self, provider, day, clients, rooms_by_location, leaves, busy):
+    def plan_day(self, provider, day, clients, rooms_by_location, busy):
         plans = []
         for start, stop, location in self.working_intervals(provider, day):
-            if any(a < stop and b > start for a, b in leaves[provider.resource_id.id]):
-                continue
             services = provider.service_ids.filtered(
                 lambda s, loc=location: s.active and (not s.location_ids or loc in s.location_ids)
             )

@@ -3,7 +3,7 @@ from . import clinic_room_tag
 from . import clinic_room
 from . import clinic_provider
 from . import clinic_service
-from . import clinic_availability
+from . import clinic_service_availability
 from . import clinic_slot_mixin
 from . import clinic_cancel_reason
 from . import clinic_case

@@ -291,9 +291,7 @@ class ClinicAppointment(models.Model):
                 "This appointment is in the past: it is being back-dated."
             )})
         if self.start and self.stop and self.provider_id and self.location_id and self.state in ACTIVE_STATES:
-            work = self.env["clinic.service"]._get_work_intervals(
-                self.provider_id, self.location_id, self.start, self.stop
-            )[self.provider_id.id]
+            work = self.provider_id._get_work_intervals(self.location_id, self.start, self.stop)[self.provider_id.id]
             if not any(lo <= self.start and self.stop <= hi for lo, hi in work):
                 insights.append({"level": "warning", "code": "outside_hours", "message": self.env._(
                     "Outside %(provider)s's working hours at %(location)s (or during time off).",

@@ -85,9 +85,7 @@ class ClinicAppointment(models.Model):
             [("location_id", "=", location.id), ("start", "<", span_stop), ("stop", ">", span_start),
              ("state", "!=", "cancelled"), ("provider_id", "in", column_providers.ids)], order="start",
         )
-        work_by_provider = self.env["clinic.service"]._get_work_intervals(
-            column_providers, location, span_start, span_stop
-        )
+        work_by_provider = column_providers._get_work_intervals(location, span_start, span_stop)
         cards_by_provider = defaultdict(list)
         for appointment in appointments:
             cards_by_provider[appointment.provider_id.id].append(appointment)

@@ -1,7 +1,10 @@
+import pytz
+
 from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..tools import validation
+from ..tools.worktime import Place
 
 
 class ClinicLocation(models.Model):
@@ -56,3 +59,8 @@ class ClinicLocation(models.Model):
         for record in self:
             for name in ("name",):
                 validation.check_text(self.env, record[name], self._fields[name].string, validation.MAX_NAME)
+
+    def _work_place(self):
+        """This location as ``WorkTime`` needs it: id, opening-hours calendar id, time zone."""
+        self.ensure_one()
+        return Place(self.id, self.resource_calendar_id.id, pytz.timezone(self.tz or "UTC"))

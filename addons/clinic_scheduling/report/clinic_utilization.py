@@ -37,7 +37,6 @@ class ClinicUtilization(models.Model):
         first, last = monday - timedelta(weeks=weeks_back), monday + timedelta(weeks=weeks_ahead)
         start = datetime.combine(first - timedelta(days=1), datetime.min.time())
         stop = datetime.combine(last + timedelta(days=8), datetime.min.time())
-        Service = self.env["clinic.service"]
         locations = self.env["clinic.location"].search([])
         appointments = self.env["clinic.appointment"].search_fetch(
             [("state", "in", ACTIVE_STATES), ("start", "<", stop), ("stop", ">", start)],
@@ -76,7 +75,7 @@ class ClinicUtilization(models.Model):
                 ["|", ("location_ids", "=", False), ("location_ids", "in", location.ids)]
             )
             opening = []
-            work_by_provider = Service._get_work_intervals(providers, location, start, stop)
+            work_by_provider = providers._get_work_intervals(location, start, stop)
             for provider in providers:
                 work = work_by_provider[provider.id]
                 opening += work

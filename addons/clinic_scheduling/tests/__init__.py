@@ -19,3 +19,4 @@ from . import test_multi_company
 from . import test_query_counts
 from . import test_hardening
 from . import test_bad_input
+from . import test_work_intervals

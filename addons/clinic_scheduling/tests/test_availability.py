@@ -167,6 +167,18 @@ class TestAvailability(ClinicCase):
             "room 2 has no treatment table",
         )
 
+    def test_rooms_follow_their_own_hours(self):
+        self.room_1.resource_calendar_id = self.env["resource.calendar"].create({
+            "name": "Room 1 mornings", "tz": "America/Toronto",
+            "attendance_ids": [Command.create({"name": "Tue", "dayofweek": "1", "hour_from": 9, "hour_to": 12})],
+        })
+        slots = self.slots(self.physio, "2026-03-03 00:00", "2026-03-05 00:00", provider_ids=self.alice.ids)
+        room_1 = [s["start"] for s in slots if s["room_id"] == self.room_1.id]
+        self.assertEqual((room_1[0], room_1[-1]), (local("2026-03-03 09:00"), local("2026-03-03 11:30")),
+                         "Room 1 only on Tuesday mornings, the visit ending by 12:00")
+        self.assertIn(local("2026-03-03 12:00"), [s["start"] for s in slots if s["room_id"] == self.room_2.id])
+        self.assertIn(local("2026-03-04 09:00"), [s["start"] for s in slots if s["room_id"] == self.room_2.id])
+
     def test_provider_busy_calendar_events(self):
         Event = self.env["calendar.event"].with_context(no_mail_to_attendees=True)
         partner = self.provider_user.partner_id

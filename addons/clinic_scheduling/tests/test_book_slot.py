@@ -69,7 +69,7 @@ class TestBookSlot(ClinicCase):
         Appointment = type(self.env["clinic.appointment"])
 
         def refuse(self, service, slot, partner, source):
-            raise UserError("Authorization exhausted")
+            raise UserError(self.env._("Authorization exhausted"))
 
         with patch.object(Appointment, "_book_slot_check", refuse), self.assertRaisesRegex(UserError, "exhausted"):
             self.env["clinic.appointment"]._book_slot(self.physio, slot, self.client, "staff")

@@ -1,1 +1,2 @@
 from . import intervals
+from . import worktime

@@ -3,7 +3,10 @@
 One call answers for many providers and days with a fixed number of queries: the providers, their
 working-hours lines, the locations and their opening hours, the rooms, the leaves, the active
 appointments and the providers' busy calendar events in the window are each read once; everything
-else is interval arithmetic in memory (``tools/intervals.py``).
+else is interval arithmetic in memory (``tools/intervals.py``). Working hours and leaves come from
+``clinic.provider._read_work_time`` (``tools/worktime.py``), the same expansion as
+``clinic.provider._get_work_intervals``; the engine keeps the anchored pieces for its slot grid
+and counts time off as busy time, so that buffers cannot overlap it.
 """
 from bisect import bisect_right
 from collections import defaultdict
@@ -67,56 +70,40 @@ class ClinicService(models.Model):
         # The window read from the database covers the buffers and a day either side for time zones.
         margin = timedelta(days=1, minutes=service.duration + service.buffer_before + service.buffer_after)
         window = (earliest - margin, latest + margin)
-        calendars = providers.resource_calendar_id | locations.resource_calendar_id
-        attendances = self.env["resource.calendar.attendance"].sudo().search_fetch(
-            [("calendar_id", "in", calendars.ids), ("display_type", "=", False),
-             ("day_period", "!=", "lunch")],
-            ["calendar_id", "dayofweek", "hour_from", "hour_to", "date_from", "date_to", "week_type",
-             "clinic_location_id"],
+        calendars = providers.resource_calendar_id | locations.resource_calendar_id | rooms.resource_calendar_id
+        work_time = self.env["clinic.provider"]._read_work_time(
+            calendars, providers.resource_id | rooms.resource_id, window
         )
-        by_calendar = defaultdict(list)
-        for attendance in attendances:
-            by_calendar[attendance.calendar_id.id].append(attendance)
-        leaves = service._availability_leaves(providers, rooms, calendars, window)
         busy = service._availability_busy(providers, rooms, window)
 
-        opening = {}
-        for location in locations:
-            tz = pytz.timezone(location.tz or "UTC")
-            if location.resource_calendar_id:
-                pieces = self._expand_attendances(
-                    by_calendar[location.resource_calendar_id.id], window, tz, location, locations
-                )
-                holes = iv.merge(leaves["calendar", location.resource_calendar_id.id] + leaves["calendar", False])
-                opening[location.id] = iv.merge((s, e) for s, e, _a in iv.subtract(pieces, holes))
-            else:
-                opening[location.id] = None
+        places = {location.id: location._work_place() for location in locations}
+        opening = {location_id: work_time.opening(place) for location_id, place in places.items()}
 
         duration = timedelta(minutes=service.duration)
         before, after = timedelta(minutes=service.buffer_before), timedelta(minutes=service.buffer_after)
         interval = timedelta(minutes=service.slot_interval)
 
-        room_ranges = {}
+        # Per location, its rooms as (room id, range starts, ranges): plain values for the slot loop.
+        location_rooms = defaultdict(list)
         for room in rooms:
+            place = places[room.location_id.id]
             pieces = [(window[0], window[1], window[0])]
-            if opening[room.location_id.id] is not None:
-                pieces = iv.intersect(pieces, opening[room.location_id.id])
+            if opening[place.id] is not None:
+                pieces = iv.intersect(pieces, opening[place.id])
             if room.resource_calendar_id:
-                tz = pytz.timezone(room.location_id.tz or "UTC")
-                room_hours = self._expand_attendances(
-                    by_calendar[room.resource_calendar_id.id], window, tz, room.location_id, locations
-                )
+                room_hours = work_time.hours(room.resource_calendar_id.id, place)
                 pieces = iv.intersect(pieces, iv.merge((s, e) for s, e, _a in room_hours))
-            room_busy = iv.merge(busy["room", room.id] + leaves["resource", room.resource_id.id])
+            room_busy = iv.merge(busy["room", room.id] + work_time.resource_leaves(room.resource_id.id))
             ranges = iv.allowed_starts(pieces, room_busy, duration, before, after, earliest, latest)
-            room_ranges[room.id] = ([r[0] for r in ranges], ranges)
+            location_rooms[place.id].append((room.id, [r[0] for r in ranges], ranges))
 
+        room_required = service.room_required
         slots = []
         for order, provider in enumerate(providers):
+            provider_id, calendar_id = provider.id, provider.resource_calendar_id.id
             provider_busy = iv.merge(
-                busy["provider", provider.id] + busy["partner", provider.user_id.partner_id.id]
-                + leaves["resource", provider.resource_id.id]
-                + leaves["calendar", provider.resource_calendar_id.id] + leaves["calendar", False]
+                busy["provider", provider_id] + busy["partner", provider.user_id.partner_id.id]
+                + work_time.time_off(provider.resource_id.id, calendar_id)
             )
             if provider.location_ids:
                 provider_locations = provider.location_ids & locations
@@ -125,63 +112,30 @@ class ClinicService(models.Model):
                 provider_locations = locations.filtered(
                     lambda loc, company=provider.company_id: not company or loc.company_id == company
                 )
-            lines = by_calendar[provider.resource_calendar_id.id]
-            for location in provider_locations:
-                tz = pytz.timezone(location.tz or "UTC")
-                pieces = self._expand_attendances(lines, window, tz, location, provider_locations)
-                if opening[location.id] is not None:
-                    pieces = iv.intersect(pieces, opening[location.id])
+            for location_id in provider_locations.ids:
+                place = places[location_id]
+                pieces = work_time.work(calendar_id, place)
                 ranges = iv.allowed_starts(pieces, provider_busy, duration, before, after, earliest, latest)
-                location_rooms = [room for room in rooms if room.location_id == location]
+                free_rooms = location_rooms[location_id]
                 # Overlapping working-hours lines would offer a start twice: once is enough.
-                for start in sorted(set(iv.step(ranges, interval, tz))):
+                for start in sorted(set(iv.step(ranges, interval, place.tz))):
                     room_id = False
-                    if service.room_required:
-                        room_id = self._first_free_room(location_rooms, room_ranges, start)
-                        if not room_id:
+                    if room_required:
+                        # The first room in which the start is allowed (inlined: the hottest loop).
+                        for free_room_id, room_starts, room_ranges in free_rooms:
+                            index = bisect_right(room_starts, start) - 1
+                            if index >= 0 and room_ranges[index][0] <= start <= room_ranges[index][1]:
+                                room_id = free_room_id
+                                break
+                        else:
                             continue
-                    slots.append((start, order, location.id, room_id, provider.id))
+                    slots.append((start, order, location_id, room_id, provider_id))
         slots.sort()
         return [
             {"start": start, "stop": start + duration, "provider_id": provider_id, "location_id": location_id,
              "room_id": room_id}
             for start, _order, location_id, room_id, provider_id in slots
         ]
-
-    def _get_work_intervals(self, providers, location, date_from, date_to):
-        """{provider id: merged UTC intervals in which the provider works at ``location``} between
-        two naive UTC datetimes: working hours, minus leaves, inside the location's opening hours.
-
-        Batched: the working hours and leaves of all ``providers`` are read once.
-        """
-        providers, location = providers.sudo(), location.sudo()
-        window = (date_from - timedelta(days=1), date_to + timedelta(days=1))
-        calendars = providers.resource_calendar_id | location.resource_calendar_id
-        lines = defaultdict(list)
-        for attendance in self.env["resource.calendar.attendance"].sudo().search(
-            [("calendar_id", "in", calendars.ids), ("display_type", "=", False), ("day_period", "!=", "lunch")]
-        ):
-            lines[attendance.calendar_id.id].append(attendance)
-        leaves = self._availability_leaves(providers, self.env["clinic.room"], calendars, window)
-        tz = pytz.timezone(location.tz or "UTC")
-        opening = None
-        if location.resource_calendar_id:
-            opening = iv.merge((s, e) for s, e, _a in self._expand_attendances(
-                lines[location.resource_calendar_id.id], window, tz, location, location,
-            ))
-        result = {}
-        for provider in providers:
-            pieces = self._expand_attendances(
-                lines[provider.resource_calendar_id.id], window, tz, location, provider.location_ids or location,
-            )
-            if opening is not None:
-                pieces = iv.intersect(pieces, opening)
-            holes = iv.merge(
-                leaves["resource", provider.resource_id.id] + leaves["calendar", provider.resource_calendar_id.id]
-                + leaves["calendar", location.resource_calendar_id.id] + leaves["calendar", False]
-            )
-            result[provider.id] = iv.merge((s, e) for s, e, _a in iv.subtract(pieces, holes))
-        return result
 
     # ------------------------------------------------------------------------------------------
     def _availability_providers(self, provider_ids, location_id, online):
@@ -207,20 +161,6 @@ class ClinicService(models.Model):
             order="sequence, id",
         )
         return rooms.filtered(lambda room: not (self.room_tag_ids - room.tag_ids))
-
-    def _availability_leaves(self, providers, rooms, calendars, window):
-        """Leaves in the window keyed ("resource", id) or ("calendar", id or False)."""
-        leaves = defaultdict(list)
-        records = self.env["resource.calendar.leaves"].sudo().search_fetch(
-            [("date_from", "<", window[1]), ("date_to", ">", window[0]),
-             "|", ("resource_id", "in", (providers.resource_id | rooms.resource_id).ids),
-             "&", ("resource_id", "=", False), ("calendar_id", "in", calendars.ids + [False])],
-            ["resource_id", "calendar_id", "date_from", "date_to"],
-        )
-        for leave in records:
-            key = ("resource", leave.resource_id.id) if leave.resource_id else ("calendar", leave.calendar_id.id)
-            leaves[key].append((leave.date_from, leave.date_to))
-        return leaves
 
     def _availability_busy(self, providers, rooms, window):
         """Busy intervals keyed ("provider", id), ("room", id) and ("partner", id) for users' events."""
@@ -264,45 +204,4 @@ class ClinicService(models.Model):
                     stop = iv.local_day_bounds(stop_date, tz)[1]
                 busy["partner", partner_id].append((start, stop))
         return busy
-
-    def _expand_attendances(self, lines, window, tz, location, candidate_locations):
-        """Anchored UTC work pieces of working-hours ``lines`` at ``location`` over the window.
-
-        A line naming a location counts only there; a line naming none counts at every location the
-        provider may work at (the caller passes them).
-        """
-        if location not in candidate_locations:
-            return []
-        first = pytz.utc.localize(window[0]).astimezone(tz).date()
-        last = pytz.utc.localize(window[1]).astimezone(tz).date()
-        week_type = self.env["resource.calendar.attendance"].get_week_type
-        by_weekday = defaultdict(list)
-        for line in lines:
-            if line.clinic_location_id and line.clinic_location_id != location:
-                continue
-            by_weekday[int(line.dayofweek)].append(line)
-        pieces = []
-        day = first
-        while day <= last:
-            for line in by_weekday.get(day.weekday(), ()):
-                if (line.date_from and day < line.date_from) or (line.date_to and day > line.date_to):
-                    continue
-                if line.week_type and line.week_type != str(week_type(day)):
-                    continue
-                start = iv.local_to_utc(day, line.hour_from, tz)
-                stop = iv.local_to_utc(day, line.hour_to, tz)
-                if start < stop:
-                    pieces.append((start, stop, start))
-            day += timedelta(days=1)
-        pieces.sort()
-        return pieces
-
-    @staticmethod
-    def _first_free_room(location_rooms, room_ranges, start):
-        for room in location_rooms:
-            starts, ranges = room_ranges[room.id]
-            index = bisect_right(starts, start) - 1
-            if index >= 0 and ranges[index][0] <= start <= ranges[index][1]:
-                return room.id
-        return False
 
