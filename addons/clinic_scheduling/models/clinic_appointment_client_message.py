@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 import pytz
 import vobject
 
@@ -7,6 +5,13 @@ from odoo import api, fields, models
 from odoo.tools import format_datetime
 
 from .clinic_appointment import OPEN_STATES
+
+EVENT_KINDS = {
+    "booked": ("confirmation", "reminder"),
+    "moved": ("reschedule", "reminder"),
+    "cancelled": ("cancellation",),
+    "no_show": ("no_show",),
+}
 
 
 class ClinicAppointment(models.Model):
@@ -40,28 +45,33 @@ class ClinicAppointment(models.Model):
             self.filtered(lambda a: a.stop > fields.Datetime.now())._queue_messages("cancelled")
         return result
 
-    def _reminder_hours(self):
-        self.ensure_one()
-        return self.service_id.reminder_hours or self.location_id.reminder_hours
-
     def _queue_messages(self, event):
-        """Queue what the client should hear about ``event`` (booked, moved, cancelled, no_show),
-        in one statement for the whole batch."""
+        """Queue what the client should hear about ``event`` (booked, moved, cancelled, no_show): a
+        row per message rule that applies to the appointment (``clinic.message.rule``), in one
+        statement for the whole batch."""
+        kinds = EVENT_KINDS[event]
+        # sudo: the clinic's message configuration, read whole (a rule's services and locations
+        # beyond the booker's companies too, or a rule for another company's location would look
+        # clinic-wide); only rule ids are written, to the system's queue.
+        rules = self.env["clinic.message.rule"].sudo().search([("kind", "in", kinds)])
         now = fields.Datetime.now()
         rows = []
         for appointment in self:
             key = fields.Datetime.to_string(appointment.start)
-            if event in ("booked", "moved"):
-                if appointment.start <= now:
-                    continue  # back-dated: nothing to announce
-                rows.append((appointment, "confirmation" if event == "booked" else "reschedule", key, now))
-                hours = appointment._reminder_hours()
-                if hours and appointment.start - timedelta(hours=hours) > now:
-                    rows.append((appointment, "reminder", key, appointment.start - timedelta(hours=hours)))
-            elif event == "cancelled":
-                rows.append((appointment, "cancellation", fields.Datetime.to_string(appointment.cancelled_at), now))
-            elif event == "no_show":
-                rows.append((appointment, "no_show", key, now))
+            if event in ("booked", "moved") and appointment.start <= now:
+                continue  # back-dated: nothing to announce
+            if event == "cancelled":
+                key = fields.Datetime.to_string(appointment.cancelled_at)
+            for kind in kinds:
+                for rule in rules._select(kind, appointment.service_id, appointment.location_id):
+                    if not rule._sends():
+                        continue
+                    when = now
+                    if kind == "reminder":
+                        when = appointment.start - rule._lead_time()
+                        if when <= now:
+                            continue  # too late for this reminder
+                    rows.append((appointment, rule, key, when))
         self.env["clinic.appointment.message"]._queue(rows)
 
     def _local_start_label(self):
