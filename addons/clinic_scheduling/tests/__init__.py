@@ -17,3 +17,4 @@ from . import test_front_desk
 from . import test_book_slot
 from . import test_multi_company
 from . import test_query_counts
+from . import test_message_rules
