@@ -9,6 +9,7 @@ from . import clinic_cancel_reason
 from . import clinic_case
 from . import clinic_appointment
 from . import clinic_appointment_series
+from . import clinic_message_rule
 from . import clinic_appointment_message
 from . import clinic_waitlist
 from . import clinic_waitlist_offer

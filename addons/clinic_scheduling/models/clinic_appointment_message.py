@@ -5,23 +5,18 @@ from odoo import api, fields, models, modules
 from odoo.tools import SQL
 
 from .clinic_appointment import OPEN_STATES
+from .clinic_message_rule import APPOINTMENT_KINDS
 
 _logger = logging.getLogger(__name__)
 
-KINDS = [
-    ("confirmation", "Confirmation"),
-    ("reminder", "Reminder"),
-    ("reschedule", "Rescheduled"),
-    ("cancellation", "Cancellation"),
-    ("no_show", "No-show follow-up"),
-]
 WITH_ICS = ("confirmation", "reschedule", "cancellation")
 
 
 class ClinicAppointmentMessage(models.Model):
     """Messages to clients about their appointments, queued by the booking and sent by a scheduled
-    job: never inside the booking transaction, never twice (one row per appointment, kind and key),
-    and skipped with a reason when they no longer apply or the client opted out."""
+    job: never inside the booking transaction, never twice (one row per appointment, message rule
+    and key), and skipped with a reason when they no longer apply, their rule was switched off or
+    the client opted out. What is written comes from the rule's templates when the row is sent."""
 
     _name = "clinic.appointment.message"
     _description = "Appointment Message"
@@ -30,7 +25,8 @@ class ClinicAppointmentMessage(models.Model):
     appointment_id = fields.Many2one("clinic.appointment", required=True, index=True, ondelete="cascade")
     partner_id = fields.Many2one(related="appointment_id.partner_id")
     company_id = fields.Many2one(related="appointment_id.company_id", store=True)
-    kind = fields.Selection(KINDS, required=True)
+    rule_id = fields.Many2one("clinic.message.rule", string="Message", required=True, index=True, ondelete="restrict")
+    kind = fields.Selection(APPOINTMENT_KINDS, required=True)
     key = fields.Char(
         required=True, help="What this message is about (the start it announces), so that it is sent once."
     )
@@ -43,12 +39,12 @@ class ClinicAppointmentMessage(models.Model):
     note = fields.Char(readonly=True)
 
     _sql_constraints = [
-        ("once", "unique (appointment_id, kind, key)", "This message was already queued for this appointment."),
+        ("once", "unique (appointment_id, rule_id, key)", "This message was already queued for this appointment."),
     ]
 
     @api.model
     def _queue(self, rows):
-        """Queue ``(appointment, kind, key, when)`` messages; one already queued is left as it is.
+        """Queue ``(appointment, rule, key, when)`` messages; one already queued is left as it is.
 
         Plain SQL for ``ON CONFLICT DO NOTHING``: the queue is the system's, written as a side
         effect of a booking the caller was allowed to make, and a duplicate must not abort it.
@@ -57,17 +53,17 @@ class ClinicAppointmentMessage(models.Model):
             return
         now, uid = fields.Datetime.now(), self.env.uid
         values = SQL(", ").join(
-            SQL("(%s, %s, %s, %s, %s, 'pending', %s, %s, %s, %s)",
-                appointment.id, appointment.company_id.id, kind, key, when, uid, now, uid, now)
-            for appointment, kind, key, when in rows
+            SQL("(%s, %s, %s, %s, %s, %s, 'pending', %s, %s, %s, %s)",
+                appointment.id, appointment.company_id.id, rule.id, rule.kind, key, when, uid, now, uid, now)
+            for appointment, rule, key, when in rows
         )
         self.env.cr.execute(SQL(
             """
             INSERT INTO clinic_appointment_message
-                   (appointment_id, company_id, kind, key, scheduled_at, state, create_uid, create_date,
-                    write_uid, write_date)
+                   (appointment_id, company_id, rule_id, kind, key, scheduled_at, state, create_uid,
+                    create_date, write_uid, write_date)
             VALUES %s
-            ON CONFLICT (appointment_id, kind, key) DO NOTHING
+            ON CONFLICT (appointment_id, rule_id, key) DO NOTHING
             """, values,
         ))
 
@@ -101,6 +97,8 @@ class ClinicAppointmentMessage(models.Model):
     def _skip_reason(self):
         self.ensure_one()
         appointment, partner = self.appointment_id, self.appointment_id.partner_id
+        if not self.rule_id.active or not self.rule_id._sends():
+            return self.env._("This message is switched off.")
         if partner.clinic_no_messages:
             return self.env._("The client does not want appointment messages.")
         if not self._by_email() and not self._by_sms():
@@ -119,28 +117,10 @@ class ClinicAppointmentMessage(models.Model):
         return False
 
     def _by_email(self):
-        partner = self.appointment_id.partner_id
-        return bool(partner.email) and not partner.is_blacklisted
+        return self.rule_id._channels(self.appointment_id.partner_id, self.appointment_id.location_id)[0]
 
     def _by_sms(self):
-        appointment = self.appointment_id
-        partner = appointment.partner_id
-        return appointment.location_id.sms_enabled and bool(partner.mobile or partner.phone)
-
-    def _sms_text(self):
-        appointment = self.appointment_id
-        values = {
-            "service": appointment.service_id.name, "when": appointment._local_start_label(),
-            "location": appointment.location_id.name, "clinic": appointment.company_id.name,
-        }
-        texts = {
-            "confirmation": self.env._("%(clinic)s: %(service)s booked for %(when)s at %(location)s.", **values),
-            "reminder": self.env._("%(clinic)s reminder: %(service)s on %(when)s at %(location)s.", **values),
-            "reschedule": self.env._("%(clinic)s: your %(service)s is moved to %(when)s at %(location)s.", **values),
-            "cancellation": self.env._("%(clinic)s: your %(service)s on %(when)s is cancelled.", **values),
-            "no_show": self.env._("%(clinic)s: we missed you on %(when)s. Call us to book again.", **values),
-        }
-        return texts[self.kind]
+        return self.rule_id._channels(self.appointment_id.partner_id, self.appointment_id.location_id)[1]
 
     def _send(self):
         self.ensure_one()
@@ -148,16 +128,12 @@ class ClinicAppointmentMessage(models.Model):
         if reason:
             self.write({"state": "skipped", "note": reason})
             return
-        appointment = self.appointment_id
+        rule, appointment = self.rule_id, self.appointment_id
         if self._by_sms():
-            # Queued in Odoo's SMS queue, sent by its own job with the clinic's SMS credits.
-            appointment.with_context(lang=appointment.partner_id.lang)._message_sms(
-                self._sms_text(), partner_ids=appointment.partner_id.ids, put_in_queue=True,
-            )
+            rule._post_sms(appointment, appointment.partner_id)
         if not self._by_email():
             self.write({"state": "sent", "sent_at": fields.Datetime.now(), "note": self.env._("By SMS only.")})
             return
-        template = self.env.ref(f"clinic_scheduling.mail_template_appointment_{self.kind}")
         attachments = self.env["ir.attachment"]
         if self.kind in WITH_ICS:
             attachments = attachments.create({
@@ -165,8 +141,6 @@ class ClinicAppointmentMessage(models.Model):
                 "raw": appointment._ics(cancel=self.kind == "cancellation"),
                 "res_model": appointment._name, "res_id": appointment.id,
             })
-        appointment.with_context(lang=appointment.partner_id.lang).message_post_with_source(
-            template, message_type="comment", subtype_xmlid="clinic_scheduling.mt_appointment_client_message",
-            attachment_ids=attachments.ids, partner_ids=appointment.partner_id.ids,
-        )
+        rule._post_email(appointment, appointment.partner_id, "clinic_scheduling.mt_appointment_client_message",
+                         attachments)
         self.write({"state": "sent", "sent_at": fields.Datetime.now()})

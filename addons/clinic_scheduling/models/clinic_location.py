@@ -33,8 +33,10 @@ class ClinicLocation(models.Model):
     )
     phone = fields.Char(related="partner_id.phone", readonly=False)
     reminder_hours = fields.Float(
-        string="Reminder (h before)", default=24.0,
-        help="When clients are reminded of their appointments here (services may override it). Zero: no reminder.",
+        string="Reminder (h before)", compute="_compute_reminder_hours", inverse="_inverse_reminder_hours",
+        help="When clients are reminded of their appointments here (services may have their own): this "
+        "location's own reminder rule, or else the clinic-wide one (Configuration > Client Messages). "
+        "Zero: no reminder.",
     )
     sms_enabled = fields.Boolean(
         string="Also by SMS", help="Send appointment messages by SMS too (Odoo SMS credits needed) to clients "
@@ -64,3 +66,20 @@ class ClinicLocation(models.Model):
         """This location as ``WorkTime`` needs it: id, opening-hours calendar id, time zone."""
         self.ensure_one()
         return Place(self.id, self.resource_calendar_id.id, pytz.timezone(self.tz or "UTC"))
+
+    def _compute_reminder_hours(self):
+        Rule = self.env["clinic.message.rule"]
+        own = Rule._own_reminders(self)
+        clinic_wide = Rule._clinic_wide_reminder()._lead_hours()
+        for location in self:
+            location.reminder_hours = own[location][:1]._lead_hours() if own[location] else clinic_wide
+
+    def _inverse_reminder_hours(self):
+        Rule = self.env["clinic.message.rule"]
+        own = Rule._own_reminders(self)
+        clinic_wide = Rule._clinic_wide_reminder()
+        for location in self:
+            if clinic_wide and location.reminder_hours == clinic_wide._lead_hours():
+                own[location].action_archive()  # the clinic-wide reminder applies again
+            else:  # zero too: an own reminder with no lead time silences the clinic-wide one here
+                Rule._set_own_reminder(location, own[location], location.reminder_hours)

@@ -46,7 +46,9 @@ class ClinicService(models.Model):
         help="A client cancellation within this many hours of the start is a late cancellation.",
     )
     reminder_hours = fields.Float(
-        string="Reminder (h before)", help="When the client is reminded. Zero: the location's setting."
+        string="Reminder (h before)", compute="_compute_reminder_hours", inverse="_inverse_reminder_hours",
+        help="This service's own reminder (a rule in Configuration > Client Messages, which replaces the "
+        "location's and the clinic-wide reminders for it). Zero: none of its own.",
     )
     room_required = fields.Boolean(help="Every appointment of this service takes a room.")
     room_tag_ids = fields.Many2many(
@@ -106,3 +108,17 @@ class ClinicService(models.Model):
                 raise ValidationError(
                     self.env._("Service %s lists room features but does not require a room.", service.name)
                 )
+
+    def _compute_reminder_hours(self):
+        own = self.env["clinic.message.rule"]._own_reminders(self)
+        for service in self:
+            service.reminder_hours = own[service][:1]._lead_hours()
+
+    def _inverse_reminder_hours(self):
+        Rule = self.env["clinic.message.rule"]
+        own = Rule._own_reminders(self)
+        for service in self:
+            if service.reminder_hours:
+                Rule._set_own_reminder(service, own[service], service.reminder_hours)
+            else:
+                own[service].action_archive()  # the location's or the clinic-wide reminders apply again

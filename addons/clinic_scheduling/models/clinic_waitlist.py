@@ -134,8 +134,7 @@ class ClinicWaitlist(models.Model):
                     })
                     entry.state = "offered"
                     break
-        for offer in created:
-            offer._notify_client()
+        created._notify_client()
         return created
 
     @api.model

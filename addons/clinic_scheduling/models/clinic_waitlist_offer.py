@@ -38,15 +38,24 @@ class ClinicWaitlistOffer(models.Model):
     def _start_label(self):
         return self._slot_label("EEEE d MMMM y, HH:mm")
 
-    def _notify_client(self, template="clinic_scheduling.mail_template_waitlist_offer"):
-        self.ensure_one()
-        partner = self.partner_id
-        if partner.clinic_no_messages or not partner.email or partner.is_blacklisted:
-            return
-        self.waitlist_id.message_post_with_source(
-            template, message_type="comment",
-            subtype_xmlid="clinic_scheduling.mt_waitlist_client_message", partner_ids=partner.ids,
-        )
+    def _notify_client(self, kind="waitlist_offer"):
+        """Tell the clients about these offers (``waitlist_offer``) or that their time was taken
+        (``waitlist_taken``), as the message rules of that kind say, on their waitlist entries."""
+        # sudo: the message configuration read whole, as when queuing appointment messages; the
+        # messages themselves are posted as the current user (the job, or staff answering an offer).
+        rules = self.env["clinic.message.rule"].sudo().search([("kind", "=", kind)])
+        for offer in self:
+            partner = offer.partner_id
+            if partner.clinic_no_messages:
+                continue
+            for rule in rules._select(kind, offer.service_id, offer.location_id):
+                if not rule._sends():
+                    continue
+                by_email, by_sms = rule._channels(partner, offer.location_id)
+                if by_sms:
+                    rule._post_sms(offer.waitlist_id, partner)
+                if by_email:
+                    rule._post_email(offer.waitlist_id, partner, "clinic_scheduling.mt_waitlist_client_message")
 
     def _expire(self):
         self.write({"state": "expired"})
@@ -70,7 +79,7 @@ class ClinicWaitlistOffer(models.Model):
             entry.message_post(body=self.env._(
                 "The offered time was taken by someone else; still waiting. %s", error.args[0]
             ))
-            self._notify_client("clinic_scheduling.mail_template_waitlist_offer_taken")
+            self._notify_client("waitlist_taken")
             return self._notify_staff(self.env._("Someone else took this time: the client is back on the waitlist."),
                                       "warning")
         self.write({"state": "accepted", "appointment_id": appointment.id})

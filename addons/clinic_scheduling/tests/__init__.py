@@ -20,3 +20,4 @@ from . import test_query_counts
 from . import test_hardening
 from . import test_bad_input
 from . import test_work_intervals
+from . import test_message_rules

@@ -56,6 +56,15 @@ class TestNothingSwitchesARuleOff(ClinicCase):
             appointment.with_user(self.frontdesk).with_context(**BYPASS_CONTEXT).write(
                 {"calendar_event_id": False})
 
+    def test_clients_are_told_whatever_the_context(self):
+        appointment = self.env["clinic.appointment"].with_user(self.frontdesk).with_context(
+            clinic_no_messages=True).create({
+                "partner_id": self.client.id, "service_id": self.talk.id, "provider_id": self.carol.id,
+                "location_id": self.location.id, "start": datetime(2026, 3, 4, 15, 0),
+            })
+        kinds = self.env["clinic.appointment.message"].search([("appointment_id", "=", appointment.id)]).mapped("kind")
+        self.assertIn("confirmation", kinds, "only the superuser's scripts (generated history) stay silent")
+
     def test_providers_stay_in_their_lane(self):
         own = self.book("2026-03-03 15:00")  # Alice's, whose user is the provider
         as_provider = own.with_user(self.provider_user)
