@@ -79,9 +79,8 @@ class ClinicNote(models.Model):
             protected = SIGNATURE_FIELDS.intersection(*vals_list)
             if protected:
                 raise UserError(self.env._("A note is signed with its Sign button, not created signed."))
-            defaults = {f"default_{name}" for name in SIGNATURE_FIELDS}
-            if defaults.intersection(self.env.context):
-                self = self.with_context({k: v for k, v in self.env.context.items() if k not in defaults})
+            # Context defaults cannot sign a new note either: it starts unsigned, whatever is asked.
+            vals_list = [dict(vals, state="draft", signed_by_id=False, signed_at=False) for vals in vals_list]
         return super().create(vals_list)
 
     def write(self, vals):

@@ -18,7 +18,7 @@ class ClinicNoteAddendum(models.Model):
             # An addendum is signed by whoever adds it: its author is never given.
             if any("author_id" in vals for vals in vals_list):
                 raise UserError(self.env._("An addendum's author is the person who adds it."))
-            self = self.with_context({k: v for k, v in self.env.context.items() if k != "default_author_id"})
+            vals_list = [dict(vals, author_id=self.env.uid) for vals in vals_list]
         addenda = super().create(vals_list)
         if any(addendum.note_id.state != "signed" for addendum in addenda):
             raise UserError(self.env._("Edit a draft note directly; addenda are for signed notes."))

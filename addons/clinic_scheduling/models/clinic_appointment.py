@@ -444,10 +444,9 @@ class ClinicAppointment(models.Model):
                     "An appointment's %s are set by the clinic itself (booking, status buttons), not given.",
                     ", ".join(sorted(protected)),
                 ))
-            # A context default is no way around it either (any JSON-RPC caller sets any context).
-            defaults = {f"default_{name}" for name in PROTECTED_FIELDS}
-            if defaults.intersection(self.env.context):
-                self = self.with_context({k: v for k, v in self.env.context.items() if k not in defaults})
+            # A context default is no way around it either (any JSON-RPC caller sets any context):
+            # the protected fields get their own defaults here, which context defaults cannot change.
+            vals_list = [dict(vals, **self._protected_defaults()) for vals in vals_list]
         for vals in vals_list:
             self._check_input(vals)
         if any(vals.get("overbooked") for vals in vals_list):
@@ -514,6 +513,15 @@ class ClinicAppointment(models.Model):
         raise UserError(self.env._(
             "Appointments are part of the client's record and are never deleted: cancel them instead."
         ))
+
+    @api.model
+    def _protected_defaults(self):
+        """The protected fields' values for a new appointment: their field defaults, else empty."""
+        values = {}
+        for name in PROTECTED_FIELDS:
+            default = self._fields[name].default
+            values[name] = default(self) if default else False
+        return values
 
     @api.model
     def _check_input(self, vals):
