@@ -155,7 +155,10 @@ class ClinicAppointmentSeries(models.Model):
             return pytz.utc.localize(moment).astimezone(tz).date()
 
         for sequence, start in enumerate(starts, 1):
-            line = {"sequence": sequence, "planned_start": start, "location_id": self.location_id.id}
+            # appointment_id explicitly empty: a default_appointment_id in the wizard's context
+            # (it is opened from an appointment) must not mark every line as already booked.
+            line = {"sequence": sequence, "planned_start": start, "location_id": self.location_id.id,
+                    "appointment_id": False}
             if start in kept:
                 appointment = kept[start]
                 line.update(status="free", start=start, stop=appointment.stop, appointment_id=appointment.id,

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
 from odoo.exceptions import UserError
-from odoo.tests import freeze_time, tagged
+from odoo.tests import Form, freeze_time, tagged
 
 from .common import ClinicCase
 
@@ -144,6 +144,18 @@ class TestSeriesRule(ClinicCase):
         self.assertEqual(series.appointment_ids.sorted("start").mapped("start"), [
             datetime(2026, 3, 3, 15, 0), datetime(2026, 3, 17, 14, 0), datetime(2026, 3, 31, 14, 0),
         ])
+
+    def test_the_wizard_as_the_web_client_fills_it(self):
+        """Opened from an appointment (its id in the context), previewed by onchange, then saved:
+        only the appointment itself is already booked; the other visits get booked."""
+        first = self.book("2026-03-03 15:00")
+        action = first.with_user(self.frontdesk).action_open_series_wizard()
+        with Form(self.env["clinic.series.wizard"].with_user(self.frontdesk).with_context(**action["context"])) as form:
+            form.count = 3
+        wizard = form.record
+        self.assertEqual(wizard.line_ids.mapped("appointment_id"), first)
+        wizard.action_confirm()
+        self.assertEqual(len(first.series_id.appointment_ids), 3)
 
     def test_extend_books_only_the_new_visits(self):
         series = self.start_series(self.book("2026-03-03 15:00"))

@@ -116,7 +116,7 @@ export class ClinicDayView extends Component {
 
     /** Cards shorter than this show their actions as icons on the first line. */
     isCompact(appointment) {
-        return (appointment.end - appointment.start) * PX_PER_MINUTE < 48;
+        return (appointment.end - appointment.start) * PX_PER_MINUTE < 60;
     }
 
     /** The state changes a card offers: the server says which, from the appointment's state. */
