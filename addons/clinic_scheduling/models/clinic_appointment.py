@@ -441,8 +441,8 @@ class ClinicAppointment(models.Model):
             protected = PROTECTED_FIELDS.intersection(*vals_list)
             if protected:
                 raise UserError(self.env._(
-                    "An appointment's %s are set by the clinic itself (booking, status buttons), not given.",
-                    ", ".join(sorted(protected)),
+                    "These are set by the clinic itself (booking, status buttons), not given: %s.",
+                    self._field_labels(protected),
                 ))
             # A context default is no way around it either (any JSON-RPC caller sets any context):
             # the protected fields get their own defaults here, which context defaults cannot change.
@@ -479,8 +479,8 @@ class ClinicAppointment(models.Model):
             protected = PROTECTED_FIELDS.intersection(vals)
             if protected:
                 raise UserError(self.env._(
-                    "An appointment's %s are set by the clinic itself (booking, status buttons), not written.",
-                    ", ".join(sorted(protected)),
+                    "These are set by the clinic itself (booking, status buttons), not written: %s.",
+                    self._field_labels(protected),
                 ))
             if FRONT_DESK_FIELDS.intersection(vals) and not self.env.user.has_group(
                 "clinic_scheduling.group_clinic_frontdesk"
@@ -513,6 +513,9 @@ class ClinicAppointment(models.Model):
         raise UserError(self.env._(
             "Appointments are part of the client's record and are never deleted: cancel them instead."
         ))
+
+    def _field_labels(self, names):
+        return ", ".join(sorted(self._fields[name]._description_string(self.env) for name in names))
 
     @api.model
     def _protected_defaults(self):
