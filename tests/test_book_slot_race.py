@@ -6,14 +6,13 @@ the first, then turns the conflict into ``SlotTaken`` under a savepoint: exactly
 and the other offer is marked taken (its transaction goes on and commits that) with its client
 told and back on the waitlist.
 """
-import threading
 from datetime import timedelta
 
 import pytest
+from concurrency import in_parallel
 
 import odoo
 from odoo import api
-from odoo.service.model import retrying
 
 
 @pytest.fixture
@@ -44,28 +43,12 @@ def offers(registry, clinic):
 
 
 def accept_both(registry, user_id, offer_ids):
-    barrier = threading.Barrier(len(offer_ids), timeout=30)
-    results = [None] * len(offer_ids)
-
-    def accept(index, offer_id):
-        with registry.cursor() as cr:
-            env = api.Environment(cr, user_id, {})
-            cr.execute("SELECT count(*) FROM clinic_appointment")  # the snapshot is taken here
-            barrier.wait()
-            try:
-                # As the web client's RPC would: commit, or a user-facing error.
-                action = retrying(lambda: env["clinic.waitlist.offer"].browse(offer_id).action_accept(), env)
-                results[index] = ("answered", action)
-            except Exception as error:  # noqa: BLE001 - the test reports what went wrong
-                results[index] = ("error", repr(error))
-
-    threads = [threading.Thread(target=accept, args=(i, offer_id)) for i, offer_id in enumerate(offer_ids)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not any(thread.is_alive() for thread in threads), "an acceptance hung"
-    return results
+    """Accept the offers at the same moment, as the web client would: ("answered", action) or ("error", ...)."""
+    results = in_parallel(registry, user_id, [
+        lambda env, offer_id=offer_id: env["clinic.waitlist.offer"].browse(offer_id).action_accept()
+        for offer_id in offer_ids
+    ])
+    return [("answered", value) if status == "ok" else ("error", repr(value)) for status, value in results]
 
 
 def test_two_acceptances_of_the_same_time_one_appointment_the_other_told(registry, clinic, offers):

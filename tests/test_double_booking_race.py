@@ -4,37 +4,24 @@ Each booking runs in its own thread with its own database cursor and transaction
 snapshot before either writes (so the Python pre-check of each sees a free slot), then are released
 together by a barrier: only PostgreSQL's exclusion constraint can stop the second one.
 """
-import threading
 from datetime import timedelta
 
-from odoo import api
+from concurrency import in_parallel
+
 from odoo.exceptions import ValidationError
-from odoo.service.model import retrying
 
 
 def race(registry, user_id, vals_list):
-    barrier = threading.Barrier(len(vals_list), timeout=30)
-    results = [None] * len(vals_list)
-
-    def book(index, vals):
-        with registry.cursor() as cr:
-            env = api.Environment(cr, user_id, {"tracking_disable": True})
-            cr.execute("SELECT count(*) FROM clinic_appointment")  # the snapshot is taken here
-            barrier.wait()
-            try:
-                # The same wrapper Odoo's RPC layer uses: commit, or a user-facing ValidationError.
-                record = retrying(lambda: env["clinic.appointment"].create(vals), env)
-                results[index] = ("committed", record.id)
-            except ValidationError as error:
-                results[index] = ("refused", str(error))
-
-    threads = [threading.Thread(target=book, args=(i, vals)) for i, vals in enumerate(vals_list)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not any(thread.is_alive() for thread in threads), "a booking thread hung"
-    return results
+    """Create the appointments of ``vals_list`` at the same moment: ("committed", id) or ("refused", message)."""
+    results = in_parallel(registry, user_id, [
+        lambda env, vals=vals: env["clinic.appointment"].create(vals).id for vals in vals_list
+    ], {"tracking_disable": True})
+    outcomes = []
+    for status, value in results:
+        if status == "error" and not isinstance(value, ValidationError):
+            raise value
+        outcomes.append(("committed", value) if status == "ok" else ("refused", str(value)))
+    return outcomes
 
 
 def count_active(registry, location_id):

@@ -8,6 +8,7 @@ from . import clinic_slot_mixin
 from . import clinic_cancel_reason
 from . import clinic_case
 from . import clinic_appointment
+from . import clinic_series_rule_mixin
 from . import clinic_appointment_series
 from . import clinic_message_rule
 from . import clinic_appointment_message

@@ -620,19 +620,15 @@ class ClinicAppointment(models.Model):
         times.
         """
         self.check_access("create")
-        ids = {"service_id": service_id, "partner_id": partner_id, "provider_id": provider_id,
-               "location_id": location_id, "room_id": room_id, "case_id": case_id}
-        for name, value in ids.items():
-            if value is not None and value is not False and (not isinstance(value, int) or isinstance(value, bool)):
-                raise UserError(self.env._("%(name)s must be a record id, not %(value)r.", name=name, value=value))
-        if notes is not None and not isinstance(notes, str):
-            raise UserError(self.env._("notes must be text."))
-        try:
-            start = fields.Datetime.to_datetime(start)
-        except (TypeError, ValueError):
-            start = None
-        if not isinstance(start, datetime) or not 1900 <= start.year <= 9000:
-            raise UserError(self.env._("start must be a date and time like 2026-03-03 15:00:00 (UTC)."))
+        env = self.env
+        service_id = validation.check_id(env, service_id, "service_id")
+        partner_id = validation.check_id(env, partner_id, "partner_id")
+        provider_id = validation.check_id(env, provider_id, "provider_id")
+        location_id = validation.check_id(env, location_id, "location_id", required=False)
+        room_id = validation.check_id(env, room_id, "room_id", required=False)
+        case_id = validation.check_id(env, case_id, "case_id", required=False)
+        start = validation.check_datetime(env, start, "start")
+        notes = validation.check_text(env, notes, "notes", validation.MAX_TEXT)
         service = self.env["clinic.service"].browse(service_id).exists()
         partner = self.env["res.partner"].browse(partner_id).exists()
         provider = self.env["clinic.provider"].browse(provider_id).exists()
@@ -693,7 +689,10 @@ class ClinicAppointment(models.Model):
 
     def _lost_race_message(self, error, slot):
         """What is in the way, when PostgreSQL refused the overlap (a booking this transaction
-        could not see yet) or aborted a deadlock between two bookings."""
+        could not see yet) or aborted a deadlock between two bookings.
+
+        The caller has passed the create check already; sudo only reads the name of the room or
+        provider of the slot it asked for, names the portal shows clients anyway."""
         if getattr(error.diag, "constraint_name", "") == "clinic_appointment_room_no_overlap":
             room = self.env["clinic.room"].sudo().browse(slot["room_id"])
             return self.env._("Room %s was booked for this time a moment ago.", room.name)
@@ -706,6 +705,8 @@ class ClinicAppointment(models.Model):
             # A client is told the time is gone, not which appointment took it.
             conflict = self.env._("This time was just taken.")
         alternatives = self._slot_alternatives(service, slot, online=source == "portal")
+        # sudo reads only the location's time zone and the providers' names, which the portal
+        # shows clients anyway; the caller has passed its access check on the booking.
         location = self.env["clinic.location"].sudo().browse(slot["location_id"])
         providers = self.env["clinic.provider"].sudo().browse({s["provider_id"] for s in alternatives})
         names = {provider.id: provider.name for provider in providers}

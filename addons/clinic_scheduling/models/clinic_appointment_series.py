@@ -7,9 +7,9 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..exceptions import SlotTaken
 from .clinic_appointment import OPEN_STATES
+from .clinic_series_rule_mixin import WEEKDAYS
 
 MAX_OCCURRENCES = 52
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class ClinicAppointmentSeries(models.Model):
@@ -21,7 +21,7 @@ class ClinicAppointmentSeries(models.Model):
     _name = "clinic.appointment.series"
     _description = "Recurring Appointment Series"
     _check_company_auto = True
-    _inherit = ["mail.thread"]
+    _inherit = ["clinic.series.rule.mixin", "mail.thread"]
     _order = "id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -33,19 +33,9 @@ class ClinicAppointmentSeries(models.Model):
     company_id = fields.Many2one(related="location_id.company_id", store=True)
     first_date = fields.Date(string="From", tracking=True, help="The day of the first visit (location's calendar).")
     local_time = fields.Float(string="At", tracking=True, help="Start time of each visit, in the location's time.")
-    interval_weeks = fields.Integer(string="Every (weeks)", default=1, required=True, tracking=True)
-    mon = fields.Boolean(string="Monday")
-    tue = fields.Boolean(string="Tuesday")
-    wed = fields.Boolean(string="Wednesday")
-    thu = fields.Boolean(string="Thursday")
-    fri = fields.Boolean(string="Friday")
-    sat = fields.Boolean(string="Saturday")
-    sun = fields.Boolean(string="Sunday")
-    end_type = fields.Selection(
-        [("count", "After a number of visits"), ("until", "Until a date")], default="count", required=True,
-        tracking=True,
-    )
-    count = fields.Integer(string="Visits", default=6, tracking=True)
+    interval_weeks = fields.Integer(tracking=True)
+    end_type = fields.Selection(tracking=True)
+    count = fields.Integer(tracking=True)
     until = fields.Date(tracking=True)
     appointment_ids = fields.One2many("clinic.appointment", "series_id", string="Appointments")
     appointment_count = fields.Integer(compute="_compute_appointment_count")

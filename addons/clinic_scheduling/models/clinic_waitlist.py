@@ -5,8 +5,8 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .clinic_series_rule_mixin import WEEKDAYS
 
-WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 OFFER_HOURS = 12
 
 

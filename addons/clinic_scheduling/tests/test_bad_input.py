@@ -24,7 +24,6 @@ class TestBadInputGetsAClearMessage(ClinicCase):
         before = self.env["clinic.appointment"].search_count([])
         with self.assertRaises(UserError) as caught:
             call(*args, **kwargs)
-        self.assertNotIsInstance(caught.exception, (TypeError, ValueError, OverflowError, AttributeError))
         self.assertTrue(str(caught.exception))
         self.assertEqual(self.env["clinic.appointment"].search_count([]), before, "nothing written")
 

@@ -131,8 +131,12 @@ class TestBookSlotRpc(ClinicCase):
             args[index] = wrong
             with self.subTest(args=args), self.assertRaises(UserError):
                 Appointment.book_slot(*args)
-        with self.assertRaises(UserError):
-            Appointment.book_slot(*ok, notes=["not", "text"])
+        for kwargs in ({"notes": ["not", "text"]}, {"notes": "x" * 10_001}, {"location_id": "1"},
+                       {"room_id": [self.room_1.id]}, {"case_id": -3}):
+            with self.subTest(kwargs=kwargs), self.assertRaises(UserError):
+                Appointment.book_slot(*ok, **kwargs)
+        self.assertFalse(self.env["clinic.appointment"].search([("partner_id", "=", self.client.id)]),
+                         "nothing booked")
 
     def test_providers_cannot_book(self):
         with self.assertRaises(UserError):  # AccessError is a UserError

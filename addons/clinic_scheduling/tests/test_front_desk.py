@@ -54,7 +54,8 @@ class TestFrontDeskEveryday(ClinicCase):
             wizard.from_time = 25
 
     def test_booking_after_editing_the_wizard(self):
-        """The wizard's slots are new records after each edit: booking one must still work."""
+        """The wizard's slots are new records after each edit: booking one must still work (the
+        server side; the web client's gesture is the booking-wizard tour)."""
         with Form(self.env["clinic.booking.wizard"].with_user(self.frontdesk)) as form:
             form.partner_id = self.client
             form.service_id = self.physio

@@ -74,6 +74,10 @@ def check_number(env, value, label, minimum, maximum):
 
 def check_text(env, value, label, size):
     """Text of at most ``size`` characters (or nothing)."""
-    if value and len(value) > size:
+    if value is None or value is False:
+        return value
+    if not isinstance(value, str):
+        raise ValidationError(env._("%(label)s must be text.", label=label))
+    if len(value) > size:
         raise ValidationError(env._("%(label)s is too long: at most %(size)s characters.", label=label, size=size))
     return value

@@ -3,10 +3,7 @@ import pytz
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.clinic_appointment_series import WEEKDAYS
-
-# The rule the wizard edits, as the series stores it.
-RULE_FIELDS = ("interval_weeks", "end_type", "count", "until", *WEEKDAYS)
+from ..models.clinic_series_rule_mixin import WEEKDAYS
 
 
 class ClinicSeriesWizard(models.TransientModel):
@@ -14,6 +11,7 @@ class ClinicSeriesWizard(models.TransientModel):
     one when it is extended or its rule changes. The series itself plans and books."""
 
     _name = "clinic.series.wizard"
+    _inherit = ["clinic.series.rule.mixin"]
     _description = "Plan a Recurring Series"
 
     series_id = fields.Many2one("clinic.appointment.series", string="Series")
@@ -23,19 +21,6 @@ class ClinicSeriesWizard(models.TransientModel):
     provider_id = fields.Many2one("clinic.provider", required=True, domain="[('service_ids', 'in', service_id)]")
     location_id = fields.Many2one("clinic.location", required=True)
     first_start = fields.Datetime(string="First Visit", required=True)
-    interval_weeks = fields.Integer(string="Every (weeks)", default=1, required=True)
-    mon = fields.Boolean(string="Monday")
-    tue = fields.Boolean(string="Tuesday")
-    wed = fields.Boolean(string="Wednesday")
-    thu = fields.Boolean(string="Thursday")
-    fri = fields.Boolean(string="Friday")
-    sat = fields.Boolean(string="Saturday")
-    sun = fields.Boolean(string="Sunday")
-    end_type = fields.Selection(
-        [("count", "After a number of visits"), ("until", "Until a date")], default="count", required=True,
-    )
-    count = fields.Integer(string="Visits", default=6)
-    until = fields.Date()
     line_ids = fields.One2many("clinic.series.wizard.line", "wizard_id", compute="_compute_line_ids", store=True)
     conflict_count = fields.Integer(compute="_compute_line_ids", store=True)
 
@@ -49,7 +34,7 @@ class ClinicSeriesWizard(models.TransientModel):
                 "partner_id": series.partner_id.id, "service_id": series.service_id.id,
                 "provider_id": series.provider_id.id, "location_id": series.location_id.id,
                 "first_start": first[0] if first else fields.Datetime.now(),
-                **{name: series[name] for name in RULE_FIELDS},
+                **series._rule_values(),
             })
         return values
 
@@ -61,7 +46,7 @@ class ClinicSeriesWizard(models.TransientModel):
             "partner_id": self.partner_id.id, "service_id": self.service_id.id, "provider_id": self.provider_id.id,
             "location_id": self.location_id.id, "case_id": self.series_id.case_id.id or self.appointment_id.case_id.id,
             "first_date": local.date(), "local_time": local.hour + local.minute / 60,
-            **{name: self[name] for name in RULE_FIELDS},
+            **self._rule_values(),
         }
 
     def _booked(self):
