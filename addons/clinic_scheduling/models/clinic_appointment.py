@@ -35,7 +35,7 @@ TRANSITIONS = {
     "action_done": (("arrived", "in_session"), "done"),
     "action_no_show": (OPEN_STATES, "no_show"),
     "action_cancel": (OPEN_STATES, "cancelled"),
-    "action_reset_to_booked": (("arrived", "no_show", "cancelled"), "booked"),
+    "action_reset_to_booked": (("arrived", "done", "no_show", "cancelled"), "booked"),
 }
 _ACTIVE_SQL = ", ".join(f"'{state}'" for state in ACTIVE_STATES)
 # Transaction-level advisory lock namespaces (pg_advisory_xact_lock(namespace, id)): bookings of
@@ -596,7 +596,7 @@ class ClinicAppointment(models.Model):
         try:
             with self.env.cr.savepoint():
                 self._lock_booking_resources([slot["provider_id"]], [slot["room_id"]])
-                self._book_slot_check(service, slot, partner, source)
+                self._book_slot_check(service, slot, partner, source, values)
                 # sudo: the source (and a series) are the booking's own fields, which a plain create
                 # refuses; the caller may create appointments (checked above) and its record rules
                 # are checked on the new appointment right after.
@@ -654,9 +654,11 @@ class ClinicAppointment(models.Model):
         appointment = self._book_slot(service, slot, partner, "staff", **values)
         return {"id": appointment.id, "name": appointment.name}
 
-    def _book_slot_check(self, service, slot, partner, source):
+    def _book_slot_check(self, service, slot, partner, source, values):
         """The booking rules of the addons, checked inside the booking's transaction and savepoint,
         once the provider and room are locked. Raise a ``UserError`` to refuse the booking.
+
+        ``values`` are the other fields the appointment is created with (``case_id``...).
 
         Scheduling has none beyond the appointment's own checks; billing (authorizations, balance),
         charting (intake and consent forms) and the portal (per-client limits) extend it with
@@ -873,7 +875,8 @@ class ClinicAppointment(models.Model):
         }
 
     def action_reset_to_booked(self):
-        """Undo an arrival, no-show or cancellation recorded by mistake. The slot must still be free."""
+        """Undo an arrival, completion, no-show or cancellation recorded by mistake. The slot must
+        still be free. (Billing reverses what the completion or the fee charged.)"""
         self._transition(
             "action_reset_to_booked",
             cancel_reason_id=False, cancel_note=False, cancelled_at=False, late_cancel=False, arrived_at=False,

@@ -86,6 +86,7 @@ class ClinicAppointment(models.Model):
              ("state", "!=", "cancelled"), ("provider_id", "in", column_providers.ids)], order="start",
         )
         work_by_provider = column_providers._get_work_intervals(location, span_start, span_stop)
+        badges = appointments._get_day_view_badges()
         cards_by_provider = defaultdict(list)
         for appointment in appointments:
             cards_by_provider[appointment.provider_id.id].append(appointment)
@@ -129,7 +130,7 @@ class ClinicAppointment(models.Model):
                     "time": "%s–%s" % (local(a.start).strftime("%H:%M"), local(a.stop).strftime("%H:%M")),
                     "partner": a.partner_id.name, "service": a.service_id.name, "room": a.room_id.name or "",
                     "state": a.state, "color": a.service_id.color or 0, "alert": bool(a.partner_id.clinic_alert),
-                    "actions": actions_by_state.get(a.state, []),
+                    "actions": actions_by_state.get(a.state, []), "badges": badges.get(a.id, []),
                 })
         first = min([m // 60 for m in spans] + [c["start"] // 60 for c in cards] + [8])
         last = max([-(-m // 60) for m in spans] + [-(-c["end"] // 60) for c in cards] + [18])
@@ -146,6 +147,15 @@ class ClinicAppointment(models.Model):
             "appointments": cards,
             "state_labels": dict(self._fields["state"]._description_selection(self.env)),
         }
+
+    def _get_day_view_badges(self):
+        """Short labels the schedule shows on the cards of these appointments:
+        ``{appointment id: [{"label": str, "level": "info"|"warning"|"danger", "title": str}]}``.
+
+        An extension point: billing adds the authorization's remaining visits. Implementations
+        read all the appointments at once (the day view's query count is pinned).
+        """
+        return {}
 
     def action_day_view_move(self, provider_id, day, minute):
         """Drag and drop in the schedule: move to ``minute`` after local midnight of ``day`` with

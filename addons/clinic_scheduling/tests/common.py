@@ -104,6 +104,10 @@ class ClinicCase(ExactQueryCountMixin, TransactionCase):
             start=start,
         ))
 
+    def installed(self, module):
+        """Whether ``module`` is installed: an addon that extends a pinned path adds its own queries."""
+        return self.env["ir.module.module"]._get(module).state == "installed"
+
     def night_provider(self, hour_from=0.0, hour_to=6.0):
         """A provider who works Sunday nights at Main (a sleep clinic's hours), so that Toronto's
         daylight-saving changes (2:00 on 8 March and 1 November 2026) fall inside working hours;

@@ -68,7 +68,7 @@ class TestBookSlot(ClinicCase):
         slot = self.slot()
         Appointment = type(self.env["clinic.appointment"])
 
-        def refuse(self, service, slot, partner, source):
+        def refuse(self, service, slot, partner, source, values):
             raise UserError(self.env._("Authorization exhausted"))
 
         with patch.object(Appointment, "_book_slot_check", refuse), self.assertRaisesRegex(UserError, "exhausted"):

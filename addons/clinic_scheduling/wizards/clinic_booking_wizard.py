@@ -94,12 +94,13 @@ class ClinicBookingWizard(models.TransientModel):
             }) for slot in slots]
             wizard.slot_count = len(slots)
 
-    @api.depends("partner_id", "service_id", "provider_id", "location_id")
+    @api.depends("partner_id", "service_id", "provider_id", "location_id", "case_id")
     def _compute_insights_html(self):
         for wizard in self:
             draft = self.env["clinic.appointment"].new({
                 "partner_id": wizard.partner_id.id, "service_id": wizard.service_id.id,
                 "provider_id": wizard.provider_id.id, "location_id": wizard.location_id.id,
+                "case_id": wizard.case_id.id,
             })
             wizard.insights_html = draft.booking_insights_html if wizard.partner_id else False
 
