@@ -1,6 +1,6 @@
 {
     "name": "Clinic Billing",
-    "summary": "Insurance coverage of clinic clients, billable services, invoices in Odoo accounting",
+    "summary": "Coverages, authorizations, packages; visit charges split between payers and clients",
     "version": "18.0.1.0.0",
     "category": "Services/Clinic",
     "author": "Clinic Suite contributors",
@@ -10,11 +10,26 @@
     "data": [
         "security/ir.model.access.csv",
         "security/clinic_billing_rules.xml",
+        "data/ir_cron_data.xml",
         "views/clinic_coverage_views.xml",
+        "views/clinic_authorization_views.xml",
+        "views/clinic_package_views.xml",
+        "views/clinic_charge_views.xml",
+        "views/clinic_appointment_views.xml",
+        "views/clinic_case_views.xml",
+        "views/clinic_location_views.xml",
         "views/clinic_service_views.xml",
         "views/res_partner_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
         "views/clinic_billing_menus.xml",
+        "report/clinic_billing_report_views.xml",
     ],
     "demo": ["demo/clinic_billing_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "clinic_billing/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

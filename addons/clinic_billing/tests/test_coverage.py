@@ -14,7 +14,8 @@ class TestCoverage(TransactionCase):
         cls.provider_user = new_test_user(cls.env, "t_billing_prov", groups="clinic_scheduling.group_clinic_provider")
         cls.client = cls.env["res.partner"].create({"name": "Ana Client", "clinic_client": True})
         cls.other_client = cls.env["res.partner"].create({"name": "Ben Client", "clinic_client": True})
-        cls.insurer = cls.env["res.partner"].create({"name": "Acme Insurance", "is_company": True})
+        cls.insurer = cls.env["res.partner"].create(
+            {"name": "Acme Insurance", "is_company": True, "clinic_is_payer": True})
         cls.Coverage = cls.env["clinic.coverage"].with_user(cls.frontdesk)
 
     def cover(self, partner, start, end=None, priority="1", policy="P-1"):
@@ -60,3 +61,14 @@ class TestCoverage(TransactionCase):
         plain = new_test_user(self.env, "t_billing_plain", groups="base.group_user")
         with self.assertRaises(AccessError):
             coverage.with_user(plain).read(["policy_number"])
+
+    def test_only_a_payer_pays(self):
+        stranger = self.env["res.partner"].create({"name": "Corner Shop", "is_company": True})
+        with self.assertRaises(ValidationError) as caught:
+            self.Coverage.create({"partner_id": self.client.id, "payer_id": stranger.id, "policy_number": "Z",
+                                  "date_start": date(2026, 1, 1)})
+        self.assertIn("is not a payer", str(caught.exception))
+        for values, message in (({"payer_share": 120.0}, "between 0 and 100"), ({"copay": -5.0}, "cannot be negative")):
+            with self.assertRaises(ValidationError) as caught:
+                self.cover(self.client, date(2026, 1, 1)).write(values)
+            self.assertIn(message, str(caught.exception))

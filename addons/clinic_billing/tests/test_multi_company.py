@@ -9,7 +9,8 @@ from odoo.addons.clinic_scheduling.tests.common import MultiCompanyCase
 class TestCoverageMultiCompany(MultiCompanyCase):
 
     def test_coverages(self):
-        insurer = self.env["res.partner"].create({"name": "Acme Insurance", "is_company": True})
+        insurer = self.env["res.partner"].create(
+            {"name": "Acme Insurance", "is_company": True, "clinic_is_payer": True})
         Coverage = self.env["clinic.coverage"]
         values = {"payer_id": insurer.id, "date_start": date(2026, 1, 1)}
         ours = Coverage.create(dict(values, partner_id=self.client.id, policy_number="MAIN-1"))

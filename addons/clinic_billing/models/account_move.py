@@ -1,0 +1,45 @@
+from odoo import api, fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    clinic_invoice_key = fields.Char(
+        index="btree_not_null", copy=False, readonly=True,
+        help="Which visits this draft gathers (per visit, client and day, or payer and month).",
+    )
+    clinic_appointment_count = fields.Integer(compute="_compute_clinic_appointment_count")
+
+    @api.depends("line_ids.clinic_appointment_id")
+    def _compute_clinic_appointment_count(self):
+        for move in self:
+            move.clinic_appointment_count = len(move.line_ids.clinic_appointment_id)
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        invoices = posted.filtered(lambda m: m.move_type == "out_invoice")
+        if invoices:
+            # sudo: packages are created from what was just sold, by whoever may post the invoice.
+            self.env["clinic.package"].sudo()._create_from_invoice_lines(invoices.invoice_line_ids)
+        refunds = posted.filtered(lambda m: m.move_type == "out_refund" and m.reversed_entry_id)
+        if refunds:
+            packages = self.env["clinic.package"].sudo().search(
+                [("move_line_id.move_id", "in", refunds.reversed_entry_id.ids)]
+            )
+            for package in packages:
+                if package.sessions_used:
+                    package.message_post(body=self.env._(
+                        "The invoice of this package was credited, but %s session(s) were already used: "
+                        "the package stays; settle the difference with the client.", package.sessions_used,
+                    ))
+                else:
+                    package.message_post(body=self.env._("The invoice of this package was credited: package closed."))
+                    package.active = False
+        return posted
+
+    def action_view_clinic_appointments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_scheduling.clinic_appointment_action")
+        action["domain"] = [("id", "in", self.line_ids.clinic_appointment_id.ids)]
+        action["context"] = {}
+        return action

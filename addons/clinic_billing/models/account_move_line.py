@@ -1,0 +1,17 @@
+from odoo import fields, models
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    clinic_appointment_id = fields.Many2one(
+        "clinic.appointment", string="Appointment", index="btree_not_null", copy=True, readonly=True,
+    )
+    clinic_case_id = fields.Many2one(
+        "clinic.case", string="Case File", index="btree_not_null", copy=True, readonly=True,
+    )
+    clinic_authorization_id = fields.Many2one(
+        "clinic.authorization", string="Authorization", index="btree_not_null", copy=True, readonly=True,
+    )
+    clinic_charge_id = fields.Many2one("clinic.charge", string="Clinic Charge", index="btree_not_null", copy=False,
+                                       readonly=True)

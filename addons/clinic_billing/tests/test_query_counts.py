@@ -1,0 +1,52 @@
+from odoo.tests import freeze_time, tagged, warmup
+
+from .common import BillingCase
+
+# Completing a covered visit (test_completing_a_covered_visit): the state change and its side
+# effects in scheduling, then billing's lock of the coverages, the authorization's conditional
+# update and usage line (about 12), the two charges, and Odoo's own invoice line creation, about 40
+# queries per line added to a draft (measured: 84 of the total for the two lines).
+QUERIES_DONE = 124
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-02 12:00:00")
+class TestBillingQueryCounts(BillingCase):
+    """Billing's share of the hot paths it extends, exact both ways (see the scheduling tests)."""
+
+    @warmup
+    def test_insights_and_day_view_with_authorizations(self):
+        case_2 = self.env["clinic.case"].create({"title": "Back", "partner_id": self.client_2.id})
+        plans = self.authorize(visits=5) | self.authorize(visits=2, name="AUTH-2", case=case_2)
+        visits = self.book("2026-03-03 14:00", case_id=self.case.id) | self.book(
+            "2026-03-03 14:00", provider=self.bob, room=self.room_2, partner=self.client_2, case_id=case_2.id)
+        self.assertEqual(visits.authorization_id, plans)
+        Appointment = self.env["clinic.appointment"].with_user(self.frontdesk)
+        with self.assertQueryCountExactly(19):
+            insights = Appointment.browse(visits[0].id)._get_booking_insights()
+        self.assertIn("authorization", {i["code"] for i in insights})
+        # The day view reads every card's authorization at once: two queries more (the plans and
+        # their company's reassessment threshold) for any number of cards.
+        with self.assertQueryCountExactly(19):
+            data = Appointment.get_day_view_data("2026-03-03", self.location.id)
+        self.assertEqual(sorted(b["label"] for c in data["appointments"] for b in c["badges"]),
+                         ["Auth 1/2", "Auth 4/5"])
+
+    @warmup
+    def test_completing_a_covered_visit(self):
+        """Done on a visit under an authorization, with a primary and a secondary coverage that
+        leave nothing to the client: the authorization used, two shares, each a line added to its
+        payer's draft for the month."""
+        self.env.company.clinic_payer_invoice_grouping = "month"
+        self.cover(payer=self.motor, payer_share=80.0)
+        self.cover(payer=self.insurer, priority="2", policy_number="POL-2")
+        self.authorize(visits=5)
+        self.visit("2026-03-02 14:00", case_id=self.case.id)  # the payer's draft for March exists
+        visit = self.book("2026-03-02 16:00", case_id=self.case.id)
+        with freeze_time("2026-03-02 17:00:00"):
+            visit.with_user(self.frontdesk).action_arrive()
+            with self.assertQueryCountExactly(QUERIES_DONE):
+                visit.with_user(self.frontdesk).action_done()
+        self.assertEqual(sorted(visit.charge_ids.mapped("amount")), [20.0, 80.0])
+        self.assertEqual(visit.charge_ids.move_id, self.env["account.move"].search(
+            [("partner_id", "in", (self.motor | self.insurer).ids)]))
