@@ -10,6 +10,9 @@ Builds on the clinic_scheduling demo records (locations, rooms, services, provid
 time off). Appointments never overlap (the database would refuse them), go through the
 appointment's own lifecycle methods, and about 7% of past visits are no-shows and 12% of all
 bookings are cancelled. Deterministic for a given size (seeded).
+
+With clinic_billing installed, completing a visit charges it: a quarter of the clients get a plan
+with a payer, and the invoices of past days are posted and mostly paid (see ``Billing``).
 """
 import argparse
 import os
@@ -195,6 +198,9 @@ class Generator:
                 })
             service.provider_ids = [Command.link(p.id) for p in providers]
         clients = self.clients()
+        billing = Billing(env, self.now) if "clinic.coverage" in env else None  # clinic_billing installed
+        if billing:
+            clients = billing.prepare_clients(clients)
         rooms_by_location = defaultdict(list)
         for room in self.rooms():
             rooms_by_location[room.location_id.id].append(room)
@@ -224,6 +230,8 @@ class Generator:
                     past_count += len(day_plans)
         print(f"  planned {len(plans):,} appointments ({past_count:,} in the past)")
         self.create(plans)
+        if billing:
+            billing.settle_invoices()
         print(f"\n  done in {time.time() - started:.0f}s")
 
     def plan_day(self, provider, day, clients, rooms_by_location, busy):
@@ -323,6 +331,83 @@ class Generator:
             self.env.flush_all()
             self.env.invalidate_all()
             progress("appointments", min(offset + batch_size, len(plans)), len(plans), started)
+
+
+class Billing:
+    """What the generator does when clinic_billing is installed (never for the benchmarks, whose
+    databases have clinic_scheduling only). The visits themselves are charged by
+    ``action_done`` / ``action_no_show`` / ``action_cancel``, as in the clinic; this gives some
+    clients a payer and brings the books to what a clinic that invoices as it goes would show.
+    It draws from its own random generator, seeded: the same database gives the same books."""
+
+    # (payer's share %, co-pay, yearly deductible, yearly maximum): common shapes of cover.
+    SHAPES = [(80.0, 10.0, 0.0, 0.0), (100.0, 0.0, 0.0, 750.0), (50.0, 0.0, 200.0, 0.0), (80.0, 0.0, 0.0, 1000.0)]
+
+    def __init__(self, env, now):
+        self.env = env
+        self.today = now.date()
+        self.rng = random.Random(4242)
+
+    def prepare_clients(self, clients):
+        """A quarter of the clients without a plan get one with a payer that needs no
+        authorization. Clients with an authorization or a prepaid package are the demo data's
+        stories (a plan running low, one used up, a package half used): random visits would use
+        them up, so they get none."""
+        env = self.env
+        payers = env["res.partner"].search([
+            ("clinic_is_payer", "=", True), ("clinic_requires_authorization", "=", False),
+        ])
+        covered = env["clinic.coverage"].with_context(active_test=False).search([("partner_id", "in", clients.ids)])
+        vals = []
+        for client in (clients - covered.partner_id) if payers else []:
+            if self.rng.random() < 0.25:
+                share, copay, deductible, maximum = self.rng.choice(self.SHAPES)
+                vals.append({
+                    "partner_id": client.id, "payer_id": self.rng.choice(payers).id,
+                    "policy_number": f"P-{client.id:06d}", "member_id": f"{self.rng.randrange(10000, 99999)}",
+                    "payer_share": share, "copay": copay, "deductible": deductible, "annual_max": maximum,
+                    "date_start": date(self.today.year - self.rng.randint(0, 3), 1, 1),
+                })
+        env["clinic.coverage"].create(vals)
+        print(f"  coverages: gave {len(vals)} clients a plan")
+        stories = env["clinic.authorization"].with_context(active_test=False).search([]).partner_id
+        stories |= env["clinic.package"].with_context(active_test=False).search([]).partner_id
+        return clients - stories
+
+    def settle_invoices(self):
+        """Post the clinic's draft invoices of past days (payers' monthly invoices of past months,
+        dated the month's last day) and pay most of them: clients pay 85% of their invoices at the
+        desk the day of the visit, payers pay a month after their invoice. What is left open makes
+        the balances and the aged receivables."""
+        Move = self.env["account.move"]
+        month_start = self.today.replace(day=1)
+        drafts = Move.search([("move_type", "=", "out_invoice"), ("state", "=", "draft"),
+                              ("clinic_invoice_key", "!=", False)])
+        to_post = Move
+        for move in drafts:
+            if move.clinic_invoice_key.startswith("month:"):
+                first = date.fromisoformat(f"{move.clinic_invoice_key[6:]}-01")
+                if first < month_start:
+                    move.invoice_date = (first + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+                    to_post |= move
+            elif move.invoice_date and move.invoice_date < self.today:
+                to_post |= move
+        to_post.action_post()
+        open_invoices = Move.search([("move_type", "=", "out_invoice"), ("state", "=", "posted"),
+                                     ("payment_state", "=", "not_paid")], order="id")
+        by_day = defaultdict(lambda: Move)
+        for move in open_invoices:
+            if move.partner_id.clinic_is_payer:
+                if move.invoice_date + timedelta(days=30) < self.today:
+                    by_day[move.invoice_date + timedelta(days=30)] |= move
+            elif self.rng.random() < 0.85:
+                by_day[move.invoice_date] |= move
+        for day, moves in sorted(by_day.items()):
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=moves.ids,
+            ).create({"payment_date": day, "group_payment": False})._create_payments()
+        paid = sum(len(moves) for moves in by_day.values())
+        print(f"\n  invoices: posted {len(to_post):,}, paid {paid:,} of {len(open_invoices):,} open")
 
 
 def main():
