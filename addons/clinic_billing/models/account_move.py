@@ -37,6 +37,12 @@ class AccountMove(models.Model):
                     package.active = False
         return posted
 
+    def button_cancel(self):
+        charges = self.line_ids.clinic_charge_id.filtered(lambda c: c.state == "charged")
+        result = super().button_cancel()
+        charges._forget(self.env._("its invoice was cancelled"))
+        return result
+
     def action_view_clinic_appointments(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("clinic_scheduling.clinic_appointment_action")

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class AccountMoveLine(models.Model):
@@ -15,3 +15,11 @@ class AccountMoveLine(models.Model):
     )
     clinic_charge_id = fields.Many2one("clinic.charge", string="Clinic Charge", index="btree_not_null", copy=False,
                                        readonly=True)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_clinic_charge(self):
+        """A visit's line taken off its draft by hand: the charge no longer bills anything, so the
+        visit shows again among those not charged."""
+        self.clinic_charge_id.filtered(lambda c: c.state == "charged")._forget(
+            self.env._("its invoice line was deleted")
+        )

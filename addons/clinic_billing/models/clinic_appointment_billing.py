@@ -1,7 +1,7 @@
 import pytz
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
 
 from odoo.addons.clinic_scheduling.models.clinic_appointment import STAFF
@@ -51,6 +51,16 @@ class ClinicAppointment(models.Model):
                 )
             else:
                 appointment.authorization_id = appointment.authorization_id
+
+    @api.constrains("authorization_id", "partner_id")
+    def _check_authorization_client(self):
+        for appointment in self:
+            if appointment.authorization_id and appointment.authorization_id.partner_id != appointment.partner_id:
+                raise ValidationError(self.env._(
+                    "Authorization %(number)s is %(owner)s's, not %(client)s's.",
+                    number=appointment.authorization_id.name, owner=appointment.authorization_id.partner_id.name,
+                    client=appointment.partner_id.name,
+                ))
 
     @api.depends("state", "charge_ids.state", "charge_ids.amount", "usage_ids.reversed")
     def _compute_billing_state(self):
@@ -365,6 +375,8 @@ class ClinicAppointment(models.Model):
             charges = appointment.charge_ids.filtered(lambda c: c.state == "charged")
             for charge in charges:
                 line, refund = charge.move_line_id, self.env["account.move"]
+                # Reversed first: taking the line off its draft is then this undo, not a deletion.
+                charge.state = "reversed"
                 if line and line.move_id.state == "draft":
                     move = line.move_id
                     move.write({"invoice_line_ids": [Command.unlink(line.id)]})
@@ -377,7 +389,7 @@ class ClinicAppointment(models.Model):
                         move.button_cancel()
                 elif line and line.move_id.state == "posted":
                     refund = appointment._clinic_credit(line, charge)
-                charge.write({"state": "reversed", "reversal_move_id": refund.id})
+                charge.reversal_move_id = refund
             usages = appointment.usage_ids.filtered(lambda u: not u.reversed and u.kind != "reversal")
             usages._reverse(today)
             if charges or usages:

@@ -307,6 +307,13 @@ class ClinicAuthorization(models.Model):
         self.invalidate_recordset(["amount_used"])
         self.modified(["amount_used"])
 
+    def action_view_burndown(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_billing.clinic_authorization_burndown_action")
+        action["domain"] = [("authorization_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
     # ------------------------------------------------------------------
     # Reassessment
     # ------------------------------------------------------------------

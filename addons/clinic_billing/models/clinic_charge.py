@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools.misc import formatLang
 
 
 class ClinicCharge(models.Model):
@@ -35,3 +36,18 @@ class ClinicCharge(models.Model):
     state = fields.Selection([("charged", "Charged"), ("reversed", "Reversed")], default="charged", readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
+
+    def _forget(self, why):
+        """These charges bill nothing any more (their invoice line went another way than an undo):
+        they are marked reversed, which lists a completed visit among those not charged, and the
+        appointment says why.
+
+        sudo: called from accounting's own changes (deleting a line, cancelling an invoice), which
+        the user was allowed to make; only the clinic's record of it is written."""
+        for charge in self.sudo():
+            charge.state = "reversed"
+            charge.appointment_id.message_post(body=self.env._(
+                "%(who)s's share (%(amount)s) is no longer billed: %(why)s.",
+                who=charge.debtor_id.name, amount=formatLang(self.env, charge.amount, currency_obj=charge.currency_id),
+                why=why,
+            ), subtype_xmlid="mail.mt_note")

@@ -93,6 +93,9 @@ class TestAuthorization(BillingCase):
         self.assertEqual(self.book("2026-03-03 16:00", case_id=self.case.id).authorization_id, plan)
         # Without a case, the client's plan for the service applies.
         self.assertEqual(self.book("2026-03-03 17:00").authorization_id, plan)
+        # Nobody books a visit on another client's plan.
+        with self.assertRefused(ValidationError, "is Jane Client's, not John Client's"):
+            self.book("2026-03-05 14:00", partner=self.client_2, authorization_id=plan.id)
         # A renewal starting later takes over once the first is used up.
         renewal = self.authorize(visits=5, name="AUTH-2", date_start=date(2026, 3, 1))
         plan.visits_approved = 2

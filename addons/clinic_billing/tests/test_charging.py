@@ -75,6 +75,24 @@ class TestCharging(BillingCase):
         second.action_reset_to_booked()
         self.assertEqual(draft.state, "cancel", "an emptied draft is cancelled, not deleted")
         self.assertTrue(draft.exists())
+        self.assertFalse(second.message_ids.filtered(lambda m: "no longer billed" in (m.body or "")),
+                         "an undo is not a deletion")
+
+    def test_a_line_deleted_or_an_invoice_cancelled_by_the_accountant_lists_the_visit_as_not_charged(self):
+        self.env.company.clinic_client_invoice_grouping = "day"
+        first = self.visit("2026-03-03 14:00")
+        second = self.visit("2026-03-03 16:00")
+        draft = first.charge_ids.move_id
+        draft.with_user(self.accountant).write({"invoice_line_ids": [(2, first.charge_ids.move_line_id.id)]})
+        self.assertEqual((first.billing_state, second.billing_state), ("to_charge", "charged"))
+        self.assertIn("its invoice line was deleted", first.message_ids[0].body)
+        draft.with_user(self.accountant).button_cancel()
+        self.assertEqual(second.billing_state, "to_charge")
+        self.assertIn("its invoice was cancelled", second.message_ids[0].body)
+        # Both can be charged again from the list of visits not charged.
+        (first | second).action_clinic_charge()
+        self.assertEqual(set((first | second).mapped("billing_state")), {"charged"})
+        self.assertNotEqual((first | second).charge_ids.filtered(lambda c: c.state == "charged").move_id, draft)
 
     def test_fees_for_no_show_and_late_cancel(self):
         with freeze_time("2026-03-03 12:00:00"):

@@ -78,7 +78,9 @@ class TestBillingReports(BillingCase):
         self.assertEqual(plan.visits_used, 1)
 
         Burndown = self.env["clinic.authorization.burndown"].with_user(self.manager)
-        rows = Burndown.search([("authorization_id", "=", plan.id)])
+        # The authorization's Burn-Down button opens its own rows.
+        action = plan.with_user(self.manager).action_view_burndown()
+        rows = Burndown.search(action["domain"])
         self.assertEqual(
             [(r.date, r.visits_approved, r.visits_change, r.visits_used, r.visits_remaining, r.amount_used)
              for r in rows],

@@ -10,7 +10,9 @@ CLIENT_FIELDS = ["name", "start", "stop", "state", "service_id", "provider_id", 
                  "partner_id", "cancel_reason_id"]
 STAFF_ONLY = ["notes", "cancel_note", "client_alert", "overbooked", "booking_insights_html", "source", "booked_at",
               "arrived_at", "late_cancel", "case_id", "series_id", "calendar_event_id", "message_queue_ids",
-              "buffer_before", "buffer_after"]
+              "buffer_before", "buffer_after",
+              # clinic_billing's (the portal depends on it): the plan, charges and usage are the clinic's.
+              "authorization_id", "charge_ids", "usage_ids", "billing_state", "invoice_count"]
 
 
 @tagged("post_install", "-at_install")
