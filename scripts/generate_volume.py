@@ -379,6 +379,7 @@ class Billing:
         dated the month's last day) and pay most of them: clients pay 85% of their invoices at the
         desk the day of the visit, payers pay a month after their invoice. What is left open makes
         the balances and the aged receivables."""
+        self.env["clinic.charge"]._cron_invoice_pending()  # payers' shares onto their monthly drafts
         Move = self.env["account.move"]
         month_start = self.today.replace(day=1)
         drafts = Move.search([("move_type", "=", "out_invoice"), ("state", "=", "draft"),

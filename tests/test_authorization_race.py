@@ -6,7 +6,7 @@ authorization's counter is a conditional UPDATE: the second completion waits for
 serialize, is retried, and then finds no visit left. Exactly one visit uses the authorization (and
 is billed to the payer); the other is completed too, billed to the client, and says why.
 """
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from concurrency import in_parallel
@@ -28,6 +28,8 @@ def last_visit(registry, clinic):
         product = env["product.product"].create({"name": "Race visit", "type": "service", "list_price": 90.0,
                                                  "taxes_id": [Command.clear()]})
         env["clinic.service"].browse(clinic["service"]).product_id = product
+        grouping = env.company.clinic_payer_invoice_grouping
+        env.company.clinic_payer_invoice_grouping = "visit"  # the payer's invoice at once (the demo's: by month)
         env["clinic.coverage"].create({
             "partner_id": client.id, "payer_id": payer.id, "policy_number": "RACE-1", "date_start": date(2020, 1, 1),
         })
@@ -46,6 +48,7 @@ def last_visit(registry, clinic):
     yield data
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env.company.clinic_payer_invoice_grouping = grouping
         charges = env["clinic.charge"].search([("appointment_id", "in", data["visits"])])
         charges.move_id.filtered(lambda m: m.state == "draft").unlink()
         cr.execute("DELETE FROM clinic_charge WHERE appointment_id = ANY(%s)", [data["visits"]])
@@ -98,7 +101,9 @@ def last_session(registry, clinic):
             "taxes_id": [Command.clear()], "clinic_package_sessions": 1,
         })
         sale = env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": client.id, "invoice_date": date(2031, 1, 1),
+            # Sold the day before the visits (which fall on a day of 2031-2032), valid a year.
+            "move_type": "out_invoice", "partner_id": client.id,
+            "invoice_date": clinic["start"].date() - timedelta(days=1),
             "invoice_line_ids": [Command.create({"product_id": package_product.id, "quantity": 1.0})],
         })
         sale.action_post()

@@ -9,13 +9,6 @@ from odoo.addons.clinic_scheduling.models.clinic_appointment import STAFF
 from ..tools.split import split_price
 from .clinic_authorization import SCHEDULED_STATES
 
-INVOICE_KEYS = {
-    "visit": lambda charge: f"visit:{charge.appointment_id.id}",
-    "day": lambda charge: f"day:{charge.date}",
-    "month": lambda charge: f"month:{charge.date:%Y-%m}",
-}
-
-
 class ClinicAppointment(models.Model):
     """Billing of appointments: the authorization a visit is booked under, billing's booking rules
     and insights, and the charges of completed visits, no-shows and late cancellations in Odoo's
@@ -265,8 +258,10 @@ class ClinicAppointment(models.Model):
                 plan._add_amount(usage, share["amount"])
         if company.currency_id.compare_amounts(client_amount, 0.0) > 0 or not charges:
             charges |= Charge.create(dict(common, debtor_id=partner.id, amount=client_amount))
-        for charge in charges.filtered(lambda c: not company.currency_id.is_zero(c.amount)):
-            self._clinic_invoice(charge)
+        # On invoices now, but for payers invoiced by month: their shares are gathered once a day
+        # (clinic.charge._cron_invoice_pending), as adding a line to a long draft costs more with
+        # each line it already has.
+        charges.filtered(lambda c: not c._waits_for_period())._invoice()
         for plan in charges.authorization_id:
             plan._request_reassessment()
 
@@ -303,45 +298,16 @@ class ClinicAppointment(models.Model):
                     self.authorization_id = usage.authorization_id
         return applicable, usages
 
-    def _clinic_invoice(self, charge):
-        """Put ``charge`` on an invoice of its debtor: the draft it is grouped with (per visit, client
-        and day, or payer and month, as the company chose), or a new one; posted at once when the
-        company posts clinic invoices."""
-        company = charge.company_id
-        grouping = company.clinic_payer_invoice_grouping if charge.is_payer_share \
-            else company.clinic_client_invoice_grouping
-        key = INVOICE_KEYS[grouping](charge)
-        Move = self.env["account.move"].with_company(company)
-        move = Move.search([
-            ("move_type", "=", "out_invoice"), ("state", "=", "draft"), ("partner_id", "=", charge.debtor_id.id),
-            ("company_id", "=", company.id), ("clinic_invoice_key", "=", key),
-        ], limit=1)
-        line_vals = {
+    def _clinic_line_vals(self, charge):
+        """The invoice line of ``charge``: the product, a label that says whose visit it was and
+        under which plan, the links back to the clinic, the analytic accounts."""
+        self.ensure_one()
+        return {
             "product_id": charge.product_id.id, "name": self._clinic_line_label(charge), "quantity": 1.0,
             "price_unit": charge.amount, "clinic_appointment_id": self.id, "clinic_charge_id": charge.id,
-            "clinic_case_id": self.case_id.id,
-            "clinic_authorization_id": charge.authorization_id.id,
+            "clinic_case_id": self.case_id.id, "clinic_authorization_id": charge.authorization_id.id,
             "analytic_distribution": self._clinic_analytic_distribution() or False,
         }
-        if move:
-            move.write({"invoice_line_ids": [Command.create(line_vals)]})
-        else:
-            invoice_date = charge.date if grouping != "month" else False
-            values = {
-                "move_type": "out_invoice", "partner_id": charge.debtor_id.id, "company_id": company.id,
-                "clinic_invoice_key": key, "invoice_origin": self.name, "invoice_date": invoice_date,
-                "invoice_line_ids": [Command.create(line_vals)],
-            }
-            if invoice_date and not charge.debtor_id.with_company(company).property_payment_term_id:
-                # Without payment terms Odoo makes an invoice due the day it is created: a visit
-                # charged after its day is due on that day, as if invoiced then.
-                values["invoice_date_due"] = invoice_date
-            move = Move.create(values)
-        line = move.invoice_line_ids.filtered(lambda ml: ml.clinic_charge_id == charge)
-        charge.write({"move_line_id": line.id, "move_id": move.id})
-        if company.clinic_invoice_auto_post:
-            move.action_post()
-        return move
 
     def _clinic_line_label(self, charge):
         date = fields.Date.to_string(charge.date)

@@ -10,10 +10,14 @@ class ResCompany(models.Model):
     )
     clinic_payer_invoice_grouping = fields.Selection(
         [("visit", "One invoice per visit"), ("month", "One invoice per payer and month")],
-        string="Payer Invoices", default="month", required=True,
+        string="Payer Invoices", default="visit", required=True,
+        help="Per month: the payers' shares are put on the payer's invoice for the month once a day; "
+        "with Post Clinic Invoices, that invoice is posted once the month is over.",
     )
     clinic_invoice_auto_post = fields.Boolean(
-        string="Post Clinic Invoices", help="Post the invoices of completed visits at once instead of leaving drafts.",
+        string="Post Clinic Invoices",
+        help="Post the invoices of completed visits at once instead of leaving drafts (a payer's monthly invoice "
+        "once its month is over).",
     )
     clinic_balance_policy = fields.Selection(
         [("none", "Nothing"), ("warn", "Warn"), ("block", "Refuse the booking")],

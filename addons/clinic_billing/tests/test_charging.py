@@ -20,9 +20,17 @@ class TestCharging(BillingCase):
 
     def test_client_invoices_per_visit_or_per_day_and_payer_per_month(self):
         self.cover(payer_share=50.0)
-        self.env.company.clinic_client_invoice_grouping = "day"
-        visits = [self.visit("2026-03-03 14:00"), self.visit("2026-03-03 16:00"), self.visit("2026-03-04 14:00"),
-                  self.visit("2026-04-01 14:00")]
+        self.env.company.write({"clinic_client_invoice_grouping": "day", "clinic_payer_invoice_grouping": "month"})
+        visits = [self.visit("2026-03-03 14:00"), self.visit("2026-03-03 16:00"), self.visit("2026-03-04 14:00")]
+        Charge = self.env["clinic.charge"]
+        waiting = Charge.search([("is_payer_share", "=", True), ("move_line_id", "=", False)])
+        self.assertEqual(len(waiting), 3, "the payer's shares wait for the daily job")
+        self.assertEqual(set(waiting.appointment_id.mapped("billing_state")), {"charged"})
+        Charge._cron_invoice_pending()
+        payer_lines = self.env["account.move"].search([("partner_id", "=", self.insurer.id)]).invoice_line_ids
+        self.assertEqual(len(payer_lines), 3)
+        visits.append(self.visit("2026-04-01 14:00"))
+        Charge._cron_invoice_pending()
         client_moves = self.client_moves()
         self.assertEqual(len(client_moves), 3, "3 days: 3 client invoices")
         self.assertEqual(client_moves[0].invoice_line_ids.clinic_appointment_id, visits[0] | visits[1])
@@ -42,6 +50,30 @@ class TestCharging(BillingCase):
         late = self.complete(self.book("2026-03-05 14:00"), when="2026-03-07 12:00")
         move = late.charge_ids.filtered(lambda c: not c.is_payer_share).move_id
         self.assertEqual((move.invoice_date, move.invoice_date_due), (date(2026, 3, 5), date(2026, 3, 5)))
+
+    def test_monthly_payer_invoices_are_filled_daily_and_posted_once_the_month_is_over(self):
+        self.cover(payer_share=80.0)
+        self.env.company.write({"clinic_payer_invoice_grouping": "month", "clinic_invoice_auto_post": True})
+        march = [self.visit("2026-03-03 14:00"), self.visit("2026-03-31 14:00")]
+        # A visit reset before the job runs leaves nothing to invoice for the payer.
+        march[1].action_reset_to_booked()
+        self.assertEqual(march[1].charge_ids.mapped("state"), ["reversed", "reversed"])
+        self.assertEqual(march[0].charge_ids.filtered(lambda c: not c.is_payer_share).move_id.state, "posted")
+        Charge = self.env["clinic.charge"]
+        with freeze_time("2026-03-31 12:00:00"):
+            Charge._cron_invoice_pending()
+        payer_invoice = march[0].charge_ids.filtered("is_payer_share").move_id
+        self.assertEqual((payer_invoice.state, len(payer_invoice.invoice_line_ids)), ("draft", 1), "March goes on")
+        # The accountant may put what waits on the invoice at once.
+        april = self.visit("2026-04-02 14:00")
+        april.charge_ids.with_user(self.accountant).action_invoice_now()
+        self.assertTrue(april.charge_ids.filtered("is_payer_share").move_line_id)
+        with self.assertRaises(AccessError):
+            april.charge_ids.with_user(self.frontdesk).action_invoice_now()
+        with freeze_time("2026-04-03 02:00:00"):
+            Charge._cron_invoice_pending()
+        self.assertEqual((payer_invoice.state, payer_invoice.invoice_date), ("posted", date(2026, 3, 31)))
+        self.assertEqual(april.charge_ids.filtered("is_payer_share").move_id.state, "draft", "April is not over")
 
     def test_auto_post_and_undo_with_a_credit_note(self):
         self.env.company.clinic_invoice_auto_post = True
