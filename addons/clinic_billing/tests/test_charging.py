@@ -23,7 +23,7 @@ class TestCharging(BillingCase):
         self.env.company.write({"clinic_client_invoice_grouping": "day", "clinic_payer_invoice_grouping": "month"})
         visits = [self.visit("2026-03-03 14:00"), self.visit("2026-03-03 16:00"), self.visit("2026-03-04 14:00")]
         Charge = self.env["clinic.charge"]
-        waiting = Charge.search([("is_payer_share", "=", True), ("move_line_id", "=", False)])
+        waiting = Charge.search([("debtor_id", "=", self.insurer.id), ("move_line_id", "=", False)])
         self.assertEqual(len(waiting), 3, "the payer's shares wait for the daily job")
         self.assertEqual(set(waiting.appointment_id.mapped("billing_state")), {"charged"})
         Charge._cron_invoice_pending()
@@ -150,7 +150,7 @@ class TestCharging(BillingCase):
         self.assertEqual(visit.billing_state, "to_charge")
         self.assertIn("has no product", visit.message_ids[0].body)
         not_charged = self.env["clinic.appointment"].search(
-            [("state", "=", "done"), ("billing_state", "=", "to_charge")])
+            [("state", "=", "done"), ("billing_state", "=", "to_charge"), ("company_id", "=", self.env.company.id)])
         self.assertEqual(not_charged, visit)
         with self.assertRefused(UserError, "Only completed visits that were not charged"):
             self.visit("2026-03-03 16:00").action_clinic_charge()
