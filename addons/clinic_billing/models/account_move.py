@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class AccountMove(models.Model):
@@ -22,6 +23,12 @@ class AccountMove(models.Model):
             # sudo: packages are created from what was just sold, by whoever may post the invoice.
             self.env["clinic.package"].sudo()._create_from_invoice_lines(invoices.invoice_line_ids)
         refunds = posted.filtered(lambda m: m.move_type == "out_refund" and m.reversed_entry_id)
+        # A credit note of a clinic invoice made in Invoicing (not by an undo, whose charges are
+        # already reversed): the visits it credits are no longer billed, and an undo later must not
+        # credit them a second time.
+        refunds.reversed_entry_id.line_ids.clinic_charge_id.filtered(lambda c: c.state == "charged")._forget(
+            self.env._("its invoice was credited")
+        )
         if refunds:
             packages = self.env["clinic.package"].sudo().search(
                 [("move_line_id.move_id", "in", refunds.reversed_entry_id.ids)]
@@ -36,6 +43,16 @@ class AccountMove(models.Model):
                     package.message_post(body=self.env._("The invoice of this package was credited: package closed."))
                     package.active = False
         return posted
+
+    def button_draft(self):
+        revived = self.filtered(lambda m: m.state == "cancel" and any(
+            charge.state == "reversed" for charge in m.line_ids.clinic_charge_id))
+        if revived:
+            raise UserError(self.env._(
+                "%s billed clinic visits that are listed as not charged since it was cancelled: charge them "
+                "again from the visits (Charge) instead of reviving this invoice.", revived[0].display_name,
+            ))
+        return super().button_draft()
 
     def button_cancel(self):
         charges = self.line_ids.clinic_charge_id.filtered(lambda c: c.state == "charged")

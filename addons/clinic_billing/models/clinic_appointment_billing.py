@@ -39,9 +39,7 @@ class ClinicAppointment(models.Model):
         ) if todo else self.env["clinic.authorization"]
         for appointment in self:
             if appointment in todo:
-                appointment.authorization_id = plans._pick(
-                    appointment.partner_id, appointment.case_id, appointment.service_id, appointment._clinic_day(),
-                )
+                appointment.authorization_id = appointment._clinic_plan_among(plans)
             else:
                 appointment.authorization_id = appointment.authorization_id
 
@@ -72,6 +70,32 @@ class ClinicAppointment(models.Model):
         for appointment in self:
             appointment.invoice_count = len(appointment.charge_ids.move_id | appointment.charge_ids.reversal_move_id)
 
+    def _clinic_plan_among(self, plans):
+        """The plan among ``plans`` this visit falls under: the one it has while it still applies
+        (valid that day; it counts itself among the plan's booked visits), else the best one."""
+        self.ensure_one()
+        day, company = self._clinic_day(), self.company_id or self.env.company
+        current = self._origin.authorization_id
+        if current and current._applies_to(self.partner_id, self.case_id, self.service_id, day, company) \
+                and day <= current.date_end:
+            return current
+        return plans._pick(self.partner_id, self.case_id, self.service_id, day, company=company)
+
+    def _clinic_relink_authorizations(self):
+        """Link these visits still to come to the plan they fall under now (a plan was entered or
+        changed after they were booked); written, so that the plans' counts follow."""
+        todo = self.filtered(lambda a: a.state in SCHEDULED_STATES)
+        plans = self.env["clinic.authorization"].search(
+            [("partner_id", "in", todo.partner_id.ids)], order="date_end, id")
+        by_plan = {}
+        for appointment in todo:
+            plan = appointment._clinic_plan_among(plans)
+            if plan != appointment.authorization_id:
+                by_plan.setdefault(plan, self.browse())
+                by_plan[plan] |= appointment
+        for plan, appointments in by_plan.items():
+            appointments.write({"authorization_id": plan.id})
+
     def _clinic_day(self, moment=None):
         """The local date at the appointment's location of its start (or of ``moment``); today for
         a draft not placed in time."""
@@ -90,7 +114,8 @@ class ClinicAppointment(models.Model):
         location = self.env["clinic.location"].browse(slot["location_id"])
         day = pytz.utc.localize(slot["start"]).astimezone(pytz.timezone(location.tz or "UTC")).date()
         case = self.env["clinic.case"].browse(values.get("case_id") or [])
-        plan = self.env["clinic.authorization"]._find_for(partner, case, service, day)
+        company = location.company_id or self.env.company
+        plan = self.env["clinic.authorization"]._find_for(partner, case, service, day, company=company)
         if plan:
             # Two bookings of the last approved visit at once: the second waits, fails to
             # serialize and is retried, then sees the first.
@@ -98,9 +123,8 @@ class ClinicAppointment(models.Model):
             insight = plan._booking_insight(day)
             if insight["blocking"]:
                 raise UserError(insight["message"])
-        company = location.company_id or self.env.company
         if company.clinic_balance_policy == "block":
-            due = partner._get_clinic_balances().get(partner.id, (0.0, 0.0))[0]
+            due = partner._get_clinic_balances(company).get(partner.id, (0.0, 0.0))[0]
             if company.currency_id.compare_amounts(due, company.clinic_balance_limit) > 0:
                 raise UserError(self.env._(
                     "%(client)s owes %(due)s, more than the clinic's limit of %(limit)s: the balance must be "
@@ -123,7 +147,7 @@ class ClinicAppointment(models.Model):
             insight.pop("blocking")
             insights.append(insight)
         company = self.company_id or self.env.company
-        due, overdue = self.partner_id._get_clinic_balances().get(self.partner_id.id, (0.0, 0.0))
+        due, overdue = self.partner_id._get_clinic_balances(company).get(self.partner_id.id, (0.0, 0.0))
         currency = company.currency_id
         if currency.compare_amounts(due, 0.0) > 0:
             over_limit = company.clinic_balance_policy != "none" and currency.compare_amounts(
@@ -173,6 +197,14 @@ class ClinicAppointment(models.Model):
         return result
 
     def action_reset_to_booked(self):
+        # sudo: only whether the visits' invoices are posted, to know who may undo them.
+        posted = self.sudo().charge_ids.filtered(lambda c: c.state == "charged" and c.move_id.state == "posted")
+        if posted and not self.env.su and not (self.env.user.has_group("account.group_account_invoice")
+                           or self.env.user.has_group("clinic_scheduling.group_clinic_manager")):
+            raise UserError(self.env._(
+                "%s is on a posted invoice: undoing it issues a credit note, which the clinic manager or "
+                "the accountant does.", posted[0].appointment_id.name,
+            ))
         result = super().action_reset_to_booked()
         self._clinic_reverse_charges()
         return result
@@ -212,7 +244,7 @@ class ClinicAppointment(models.Model):
         service, partner = self.service_id, self.partner_id
         company = self.company_id
         if kind == "visit":
-            package = self.env["clinic.package"]._find_for(partner, service, day)
+            package = self.env["clinic.package"]._find_for(partner, service, day, company)
             if package and package._consume(self, day):
                 self.message_post(body=self.env._(
                     "Prepaid session used from %(package)s: %(left)s left.", package=package.display_name,
@@ -233,8 +265,13 @@ class ClinicAppointment(models.Model):
         coverages, usages = self._clinic_applicable_coverages(day) if kind == "visit" else ({}, {})
         covered = self.env["clinic.coverage"].browse([c.id for c in coverages])
         pricelist = covered[:1].payer_id.clinic_pricelist_id
-        price = pricelist._get_product_price(product, 1.0, currency=company.currency_id, date=day) if pricelist \
-            else product.with_company(company).lst_price
+        if pricelist:
+            # In the fee schedule's currency, then in the company's (a fixed price is not converted).
+            price = pricelist.currency_id._convert(
+                pricelist._get_product_price(product, 1.0, date=day), company.currency_id, company, day,
+            )
+        else:
+            price = product.with_company(company).lst_price
         price = company.currency_id.round(price)
         terms = covered._get_split_terms(day)
         for term, coverage in zip(terms, covered, strict=True):
@@ -279,7 +316,8 @@ class ClinicAppointment(models.Model):
             payer = coverage.payer_id
             usage = False
             plans = [self.authorization_id] if self.authorization_id.payer_id == payer else []
-            plans.append(Authorization._find_for(partner, self.case_id, self.service_id, day))
+            plans.append(Authorization._find_for(partner, self.case_id, self.service_id, day,
+                                                 company=self.company_id))
             for plan in plans:
                 if plan and plan.payer_id == payer:
                     usage = plan._consume(self, day)
@@ -370,11 +408,12 @@ class ClinicAppointment(models.Model):
         move = line.move_id
         refund = self.env["account.move"].with_company(move.company_id).create({
             "move_type": "out_refund", "partner_id": move.partner_id.id, "company_id": move.company_id.id,
+            "currency_id": move.currency_id.id,
             "reversed_entry_id": move.id, "invoice_origin": self.name,
             "ref": self.env._("Reversal of %(invoice)s (%(appointment)s)", invoice=move.name, appointment=self.name),
             "invoice_line_ids": [Command.create({
                 "product_id": line.product_id.id, "name": line.name, "quantity": line.quantity,
-                "price_unit": line.price_unit, "tax_ids": [Command.set(line.tax_ids.ids)],
+                "price_unit": line.price_unit, "discount": line.discount, "tax_ids": [Command.set(line.tax_ids.ids)],
                 "analytic_distribution": line.analytic_distribution, "clinic_appointment_id": self.id,
                 "clinic_case_id": line.clinic_case_id.id, "clinic_charge_id": charge.id,
                 "clinic_authorization_id": line.clinic_authorization_id.id,

@@ -86,6 +86,7 @@ class ClinicAuthorization(models.Model):
     def _compute_visits_scheduled(self):
         # What is booked in the database (a draft appointment being looked at is not booked yet).
         ids = [authorization._origin.id for authorization in self if authorization._origin.id]
+        # sudo: a count of the plan's booked visits, whoever reads the plan.
         counts = dict(self.env["clinic.appointment"].sudo()._read_group(
             [("authorization_id", "in", ids), ("state", "in", SCHEDULED_STATES)],
             ["authorization_id"], ["__count"],
@@ -146,7 +147,7 @@ class ClinicAuthorization(models.Model):
                 raise ValidationError(self.env._("An authorization approves a number of visits, an amount, or both."))
             if authorization.date_end < authorization.date_start:
                 raise ValidationError(self.env._("An authorization cannot end before it starts."))
-            if not authorization.payer_id.sudo().clinic_is_payer:
+            if not authorization.payer_id.sudo().clinic_is_payer:  # sudo: a flag staff-only fields hide
                 raise ValidationError(self.env._(
                     "%s is not a payer: tick 'Clinic Payer' on its contact first.", authorization.payer_id.name
                 ))
@@ -160,7 +161,18 @@ class ClinicAuthorization(models.Model):
         for vals in vals_list:
             if {"visits_used", "amount_used", "reassess_requested"} & set(vals) and not self.env.su:
                 raise UserError(self.env._("A new authorization starts with nothing used."))
-        return super().create(vals_list)
+        plans = super().create(vals_list)
+        plans._relink_booked_visits()
+        return plans
+
+    def _relink_booked_visits(self):
+        """Visits booked before this plan was entered (or changed) fall under it now: their clients'
+        visits still to come find their plan again.
+
+        sudo: the appointments' link to their plan is derived data, recomputed for these clients only."""
+        self.env["clinic.appointment"].sudo().search([
+            ("partner_id", "in", self.partner_id.ids), ("state", "in", SCHEDULED_STATES),
+        ])._clinic_relink_authorizations()
 
     @api.depends("name", "payer_id")
     def _compute_display_name(self):
@@ -174,9 +186,17 @@ class ClinicAuthorization(models.Model):
                 "What an authorization used changes only when visits are completed or undone (%s).",
                 ", ".join(sorted(counters)),
             ))
+        if {"case_id", "payer_id", "coverage_id"} & set(vals) and self.usage_ids:
+            raise UserError(self.env._(
+                "Visits were used under %s: its case, payer and coverage stay as they were. Record a new "
+                "authorization instead.", self.filtered("usage_ids")[0].name,
+            ))
         result = super().write(vals)
+        if {"date_start", "date_end", "service_ids", "case_id", "active", "visits_approved"} & set(vals):
+            self._relink_booked_visits()
         if {"visits_approved", "amount_approved", "date_end"} & set(vals):
             # A renewal or an extension: the next time it runs low, ask again.
+            # sudo: the reassessment flag is the job's bookkeeping (refused to a plain write).
             self.filtered("reassess_requested").sudo().write({"reassess_requested": False})
         return result
 
@@ -191,30 +211,38 @@ class ClinicAuthorization(models.Model):
     # Which plan a visit falls under
     # ------------------------------------------------------------------
     @api.model
-    def _find_for(self, partner, case, service, day):
+    def _find_for(self, partner, case, service, day, company=None):
         """The authorization a visit of ``partner`` (in ``case`` when given) for ``service`` on
         ``day`` falls under (see :meth:`_pick`); empty when the client has no plan for it."""
         if not partner:
             return self.browse()
-        return self.search([("partner_id", "=", partner.id)], order="date_end, id")._pick(partner, case, service, day)
+        return self.search([("partner_id", "=", partner.id)], order="date_end, id")._pick(
+            partner, case, service, day, company=company)
 
-    def _pick(self, partner, case, service, day):
+    def _pick(self, partner, case, service, day, company=None):
         """Among these plans, the one for a visit: of the client (and case when given), covering the
         service, valid that day, the first to expire that still has visits left; else the latest
         valid one, else the latest that started before (used up or expired: staff are told)."""
-        plans = self.filtered(lambda a: a.partner_id == partner and (not case or a.case_id == case) and (
-            not a.service_ids or service in a.service_ids) and a.date_start <= day)
+        plans = self.filtered(lambda a: a._applies_to(partner, case, service, day, company))
         valid = plans.filtered(lambda a: day <= a.date_end)
         usable = valid.filtered(lambda a: a._state_on(day) == "active" and (
             not a.visits_approved or a.visits_remaining > 0))
         return usable[:1] or valid[-1:] or plans[-1:]
+
+    def _applies_to(self, partner, case, service, day, company=None):
+        """Whether a visit (of this client, case, service, company) on ``day`` can fall under this
+        plan: started by then, active, for that service. (Expiry and what is left are _pick's.)"""
+        self.ensure_one()
+        return (self.partner_id == partner and (not case or self.case_id == case)
+                and (not self.service_ids or service in self.service_ids) and self.date_start <= day
+                and self.active and (not company or self.company_id == company))
 
     def _booking_insight(self, day, booked=False):
         """What staff should know about booking a visit under this plan on ``day``: an insight dict
         with a ``blocking`` key (True when the payer refuses visits beyond its plan). ``booked``:
         the visit is already counted in ``visits_scheduled``."""
         self.ensure_one()
-        payer = self.payer_id.sudo()
+        payer = self.payer_id.sudo()  # sudo: the payer's name and booking policy, shown to who books
         left = self.visits_remaining + (1 if booked else 0)
         expired = self.date_end < day or self.date_start > day
         if expired:
@@ -280,7 +308,8 @@ class ClinicAuthorization(models.Model):
         left (or the plan is not valid on ``day``). A conditional update: it both locks the row and checks what is left,
         so that concurrent completions cannot overrun the plan."""
         self.ensure_one()
-        if not self.date_start <= day <= self.date_end:
+        if not (self.active and self.date_start <= day <= self.date_end) or (
+                self.service_ids and appointment.service_id not in self.service_ids):
             return False
         self.env.cr.execute(SQL(
             """UPDATE clinic_authorization SET visits_used = visits_used + 1
@@ -292,6 +321,7 @@ class ClinicAuthorization(models.Model):
             return False
         self.invalidate_recordset(["visits_used"])
         self.modified(["visits_used"])
+        # sudo: usage lines are written only here and by their reversal (read-only for everyone).
         return self.env["clinic.usage"].sudo().create({
             "authorization_id": self.id, "appointment_id": appointment.id, "date": day, "visits": 1, "kind": kind,
             "company_id": self.company_id.id,
@@ -303,7 +333,7 @@ class ClinicAuthorization(models.Model):
         self.env.cr.execute(SQL(
             "UPDATE clinic_authorization SET amount_used = amount_used + %s WHERE id = %s", amount, self.id,
         ))
-        usage.sudo().amount = amount
+        usage.sudo().amount = amount  # sudo: see _consume
         self.invalidate_recordset(["amount_used"])
         self.modified(["amount_used"])
 
@@ -326,6 +356,7 @@ class ClinicAuthorization(models.Model):
         ))
         for authorization in due:
             user = authorization.case_id.provider_id.user_id or authorization.case_id.create_uid
+            # sudo: the job asks the case's provider, who may not be the user completing the visit.
             authorization.sudo().activity_schedule(
                 "mail.mail_activity_data_todo", date_deadline=min(authorization.date_end, today + timedelta(days=3)),
                 summary=self.env._("Reassess or renew authorization %s", authorization.name),
@@ -338,7 +369,7 @@ class ClinicAuthorization(models.Model):
                 user_id=user.id,
             )
         # sudo: the flag is the job's own bookkeeping, not something staff edit.
-        due.sudo().write({"reassess_requested": True})
+        due.sudo().write({"reassess_requested": True})  # sudo: the job's bookkeeping, as above
         return due
 
     @api.model

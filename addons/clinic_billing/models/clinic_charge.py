@@ -53,8 +53,16 @@ class ClinicCharge(models.Model):
 
         sudo: called from accounting's own changes (deleting a line, cancelling an invoice), which
         the user was allowed to make; only the clinic's record of it is written."""
+        today = fields.Date.context_today(self)
         for charge in self.sudo():
             charge.state = "reversed"
+            if charge.authorization_id:
+                # The visit's use of the plan goes with its payer's charge: charged again, it uses
+                # the plan again, once.
+                charge.appointment_id.usage_ids.filtered(
+                    lambda u, c=charge: u.authorization_id == c.authorization_id and not u.reversed
+                    and u.kind == c.kind
+                )._reverse(today)
             charge.appointment_id.message_post(body=self.env._(
                 "%(who)s's share (%(amount)s) is no longer billed: %(why)s.",
                 who=charge.debtor_id.name, amount=formatLang(self.env, charge.amount, currency_obj=charge.currency_id),
@@ -111,28 +119,34 @@ class ClinicCharge(models.Model):
             by_charge = {line.clinic_charge_id: line for line in move.invoice_line_ids}
             for charge in charges:
                 charge.write({"move_line_id": by_charge[charge].id, "move_id": move.id})
-            if company.clinic_invoice_auto_post and not key.startswith("month:"):
+            if company.clinic_invoice_auto_post and key.startswith("visit:"):
                 move.action_post()
         return True
 
     @api.model
     def _cron_invoice_pending(self):
         """Once a day: the payers' shares waiting for their monthly invoice go on it (one write per
-        invoice); when the company posts clinic invoices, the drafts of months that are over are
-        posted."""
+        invoice); when the company posts clinic invoices, the drafts of days and months that are over
+        are posted (a day's or a month's invoice is posted once it is complete)."""
         pending = self.search([("state", "=", "charged"), ("move_line_id", "=", False), ("amount", "!=", 0)])
         pending._invoice()
-        this_month = fields.Date.context_today(self).strftime("%Y-%m")
+        today = fields.Date.context_today(self)
         drafts = self.env["account.move"].search([
-            ("move_type", "=", "out_invoice"), ("state", "=", "draft"), ("clinic_invoice_key", "=like", "month:%"),
+            ("move_type", "=", "out_invoice"), ("state", "=", "draft"), ("clinic_invoice_key", "!=", False),
             ("company_id.clinic_invoice_auto_post", "=", True),
-        ]).filtered(lambda m: m.clinic_invoice_key[len("month:"):] < this_month)
+        ])
+        to_post = self.env["account.move"]
         for move in drafts:
-            # Dated the last day of its month, the period it bills.
-            year, month = map(int, move.clinic_invoice_key[len("month:"):].split("-"))
-            first_next = fields.Date.to_date(f"{year + month // 12}-{month % 12 + 1:02d}-01")
-            move.invoice_date = fields.Date.subtract(first_next, days=1)
-        drafts.action_post()
+            kind, _sep, period = move.clinic_invoice_key.partition(":")
+            if kind == "day" and period < today.isoformat():
+                to_post |= move
+            elif kind == "month" and period < today.strftime("%Y-%m"):
+                # Dated the last day of its month, the period it bills.
+                year, month = map(int, period.split("-"))
+                first_next = fields.Date.to_date(f"{year + month // 12}-{month % 12 + 1:02d}-01")
+                move.invoice_date = fields.Date.subtract(first_next, days=1)
+                to_post |= move
+        to_post.action_post()
         return True
 
     def action_invoice_now(self):

@@ -62,7 +62,7 @@ class ClinicCoverage(models.Model):
                 raise ValidationError(self.env._("The payer's share is a percentage between 0 and 100."))
             if min(coverage.copay, coverage.deductible, coverage.annual_max) < 0.0:
                 raise ValidationError(self.env._("Co-pay, deductible and yearly maximum cannot be negative."))
-            if not coverage.payer_id.sudo().clinic_is_payer:
+            if not coverage.payer_id.sudo().clinic_is_payer:  # sudo: a flag staff-only fields hide
                 raise ValidationError(self.env._(
                     "%s is not a payer: tick 'Clinic Payer' on its contact first.", coverage.payer_id.name
                 ))
@@ -81,6 +81,7 @@ class ClinicCoverage(models.Model):
         year_start, year_end = day.replace(month=1, day=1), day.replace(month=12, day=31)
         used = {
             coverage: (amount, deductible)
+            # sudo: sums of this year's charges of these coverages, for the split (not shown).
             for coverage, amount, deductible in self.env["clinic.charge"].sudo()._read_group(
                 [("coverage_id", "in", self.ids), ("state", "=", "charged"),
                  ("date", ">=", year_start), ("date", "<=", year_end)],

@@ -93,11 +93,12 @@ class ClinicPackage(models.Model):
         return self.create(vals_list)
 
     @api.model
-    def _find_for(self, partner, service, day):
-        """The client's package a visit of ``service`` on ``day`` can use: the first to expire with
-        sessions left."""
+    def _find_for(self, partner, service, day, company):
+        """The client's package (sold by ``company``) a visit of ``service`` on ``day`` can use: the
+        first to expire with sessions left."""
         return self.search([
-            ("partner_id", "=", partner.id), ("sessions_remaining", ">", 0), ("date_start", "<=", day),
+            ("partner_id", "=", partner.id), ("company_id", "=", company.id), ("sessions_remaining", ">", 0),
+            ("date_start", "<=", day),
             ("date_expiry", ">=", day), "|", ("service_ids", "=", False), ("service_ids", "in", service.ids),
         ], order="date_expiry, id", limit=1)
 
@@ -112,6 +113,7 @@ class ClinicPackage(models.Model):
             return False
         self.invalidate_recordset(["sessions_used"])
         self.modified(["sessions_used"])
+        # sudo: usage lines are written only here and by their reversal (read-only for everyone).
         self.env["clinic.usage"].sudo().create({
             "package_id": self.id, "appointment_id": appointment.id, "date": day, "visits": 1, "kind": "visit",
             "company_id": self.company_id.id,

@@ -1,9 +1,13 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from odoo.addons.clinic_scheduling.models.clinic_appointment import STAFF
 
 # Who reads the billing side of a client or payer: the clinic's staff and the accountant.
 BILLING_READERS = STAFF + ",account.group_account_invoice"
+# What makes a contact a payer and how it pays.
+PAYER_TERMS = {"clinic_is_payer", "clinic_pricelist_id", "clinic_requires_authorization", "clinic_authorization_policy",
+               "clinic_counts_no_show"}
 
 
 class ResPartner(models.Model):
@@ -53,6 +57,25 @@ class ResPartner(models.Model):
     )
     clinic_currency_id = fields.Many2one("res.currency", compute="_compute_clinic_balance", groups=BILLING_READERS)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_payer_terms(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_payer_terms(vals)
+        return super().write(vals)
+
+    def _check_payer_terms(self, vals):
+        """A payer's terms (and making a contact a payer) are the manager's or the accountant's, not
+        the front desk's, who edits contacts otherwise."""
+        if PAYER_TERMS & {key for key, value in vals.items() if value} and not self.env.su and not (
+            self.env.user.has_group("clinic_scheduling.group_clinic_manager")
+            or self.env.user.has_group("account.group_account_invoice")
+        ):
+            raise AccessError(self.env._("A payer's terms are set by the clinic manager or the accountant."))
+
     def _compute_clinic_coverage_count(self):
         counts = dict(self.env["clinic.coverage"]._read_group(
             [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
@@ -66,8 +89,9 @@ class ResPartner(models.Model):
             partner.clinic_balance_due, partner.clinic_balance_overdue = balances.get(partner.id, (0.0, 0.0))
             partner.clinic_currency_id = self.env.company.currency_id
 
-    def _get_clinic_balances(self):
-        """{partner id: (due, overdue)} in the company's currency, for many partners in one query:
+    def _get_clinic_balances(self, company=None):
+        """{partner id: (due, overdue)} in ``company``'s currency (default: the current companies,
+        for the partner form), for many partners in one query:
         what their posted invoices (less credit notes) still ask, as the invoices say it (an invoice
         "In Payment" is not owed, even before the bank reconciles it).
 
@@ -80,7 +104,7 @@ class ResPartner(models.Model):
         groups = self.env["account.move"].sudo()._read_group(
             [("partner_id", "in", self.ids), ("move_type", "in", ("out_invoice", "out_refund")),
              ("state", "=", "posted"), ("payment_state", "in", ("not_paid", "partial")),
-             ("company_id", "in", self.env.companies.ids)],
+             ("company_id", "in", (company or self.env.companies).ids)],
             ["partner_id", "invoice_date_due:day"], ["amount_residual_signed:sum"],
         )
         result = {}

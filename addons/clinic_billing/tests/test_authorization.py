@@ -166,6 +166,18 @@ class TestAuthorization(BillingCase):
         self.assertTrue(plan.reassess_requested)
         self.assertEqual(len(plan.activity_ids), 2)
 
+    def test_visits_booked_before_the_plan_was_entered_fall_under_it(self):
+        visits = self.book_slot("2026-03-03 14:00") | self.book_slot("2026-03-04 14:00")
+        self.assertFalse(visits.authorization_id)
+        plan = self.authorize(visits=2)
+        self.assertEqual(visits.authorization_id, plan)
+        self.assertEqual((plan.visits_scheduled, plan.visits_remaining), (2, 0))
+        # Once used, what the plan is for does not change.
+        self.complete(visits[0])
+        other_case = self.env["clinic.case"].create({"title": "Other", "partner_id": self.client.id})
+        with self.assertRefused(UserError, "stay as they were"):
+            plan.with_user(self.frontdesk).write({"case_id": other_case.id})
+
     def test_plan_validation(self):
         with self.assertRefused(ValidationError, "number of visits, an amount, or both"):
             self.authorize(visits=0)

@@ -126,6 +126,44 @@ class TestCharging(BillingCase):
         self.assertEqual(set((first | second).mapped("billing_state")), {"charged"})
         self.assertNotEqual((first | second).charge_ids.filtered(lambda c: c.state == "charged").move_id, draft)
 
+    def test_charged_again_after_the_accountant_dropped_it_uses_the_plan_once(self):
+        self.cover(payer=self.motor)
+        plan = self.env["clinic.authorization"].create({
+            "name": "AUTH-R", "case_id": self.env["clinic.case"].create(
+                {"title": "Neck", "partner_id": self.client.id}).id,
+            "payer_id": self.motor.id, "visits_approved": 3, "date_start": date(2026, 1, 1),
+            "date_end": date(2026, 12, 31),
+        })
+        visit = self.visit("2026-03-03 14:00")
+        self.assertEqual(plan.visits_used, 1)
+        invoice = visit.charge_ids.move_id
+        invoice.with_user(self.accountant).button_cancel()
+        self.assertEqual((plan.visits_used, visit.billing_state), (0, "to_charge"), "the plan's use goes too")
+        with self.assertRefused(UserError, "charge them again from the visits"):
+            invoice.with_user(self.accountant).button_draft()
+        visit.action_clinic_charge()
+        self.assertEqual((plan.visits_used, plan.amount_used), (1, 100.0))
+        self.assertEqual(len(plan.usage_ids.filtered(lambda u: not u.reversed)), 1)
+
+    def test_a_credit_note_made_in_invoicing_is_not_credited_twice(self):
+        self.env.company.clinic_invoice_auto_post = True
+        visit = self.visit("2026-03-03 14:00")
+        invoice = visit.charge_ids.move_id
+        invoice._reverse_moves([{"invoice_date": date(2026, 3, 5)}]).action_post()
+        self.assertEqual((visit.charge_ids.state, visit.billing_state), ("reversed", "to_charge"))
+        self.assertIn("its invoice was credited", visit.message_ids[0].body)
+        visit.action_reset_to_booked()
+        self.assertEqual(len(self.env["account.move"].search([("reversed_entry_id", "=", invoice.id)])), 1)
+
+    def test_undoing_a_posted_charge_is_for_the_manager_or_the_accountant(self):
+        self.env.company.clinic_invoice_auto_post = True
+        visit = self.visit("2026-03-03 14:00")
+        with self.assertRefused(UserError, "issues a credit note, which the clinic manager or the accountant"):
+            visit.with_user(self.frontdesk).action_reset_to_booked()
+        self.assertEqual(visit.state, "done")
+        visit.with_user(self.manager).action_reset_to_booked()
+        self.assertEqual((visit.state, visit.charge_ids.reversal_move_id.state), ("booked", "posted"))
+
     def test_fees_for_no_show_and_late_cancel(self):
         with freeze_time("2026-03-03 12:00:00"):
             missed = self.book("2026-03-03 10:00")
@@ -257,6 +295,13 @@ class TestCharging(BillingCase):
                 charge.with_user(user).write({"amount": 1.0})
             with self.assertRaises(AccessError):
                 charge.with_user(user).unlink()
+        # A payer's terms and sold packages are not the front desk's to change.
+        with self.assertRaises(AccessError):
+            self.insurer.with_user(self.frontdesk).write({"clinic_authorization_policy": "block"})
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(self.frontdesk).create({"name": "Fake payer", "clinic_is_payer": True})
+        self.insurer.with_user(self.manager).write({"clinic_counts_no_show": True})
+        self.assertTrue(self.env["res.partner"].with_user(self.frontdesk).create({"name": "Walk-in client"}))
         plain = self.env["res.users"].create({"name": "Plain", "login": "t_plain_bill",
                                               "groups_id": [(6, 0, self.env.ref("base.group_user").ids)]})
         with self.assertRaises(AccessError):
