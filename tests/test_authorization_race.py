@@ -15,6 +15,23 @@ import odoo
 from odoo import Command, api
 
 
+def complete_at_once(registry, user_id, visit_ids):
+    """Complete the visits at the same moment, each in its own transaction: none may fail."""
+    results = in_parallel(registry, user_id, [
+        lambda env, visit_id=visit_id: env["clinic.appointment"].browse(visit_id).action_done()
+        for visit_id in visit_ids
+    ])
+    assert [status for status, _value in results] == ["ok"] * len(visit_ids), results
+
+
+def remove_charges(env, visit_ids):
+    """What completing the visits wrote in billing (their draft invoices, charges and usage lines)."""
+    env["clinic.charge"].search([("appointment_id", "in", visit_ids)]).move_id.filtered(
+        lambda m: m.state == "draft").unlink()
+    env.cr.execute("DELETE FROM clinic_charge WHERE appointment_id = ANY(%s)", [visit_ids])
+    env.cr.execute("DELETE FROM clinic_usage WHERE appointment_id = ANY(%s)", [visit_ids])
+
+
 @pytest.fixture
 def last_visit(registry, clinic):
     """Two arrived visits of one client, in a case whose authorization has one visit left."""
@@ -49,10 +66,7 @@ def last_visit(registry, clinic):
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         env.company.clinic_payer_invoice_grouping = grouping
-        charges = env["clinic.charge"].search([("appointment_id", "in", data["visits"])])
-        charges.move_id.filtered(lambda m: m.state == "draft").unlink()
-        cr.execute("DELETE FROM clinic_charge WHERE appointment_id = ANY(%s)", [data["visits"]])
-        cr.execute("DELETE FROM clinic_usage WHERE appointment_id = ANY(%s)", [data["visits"]])
+        remove_charges(env, data["visits"])
         cr.execute("UPDATE clinic_appointment SET authorization_id = NULL WHERE id = ANY(%s)", [data["visits"]])
         env["clinic.authorization"].browse(data["plan"]).unlink()
         env["clinic.coverage"].search([("payer_id", "=", data["payer"])]).unlink()
@@ -60,11 +74,7 @@ def last_visit(registry, clinic):
 
 
 def test_two_completions_of_the_last_approved_visit_use_it_once(registry, clinic, last_visit):
-    results = in_parallel(registry, clinic["frontdesk"], [
-        lambda env, visit_id=visit_id: env["clinic.appointment"].browse(visit_id).action_done()
-        for visit_id in last_visit["visits"]
-    ])
-    assert [status for status, _value in results] == ["ok", "ok"], results
+    complete_at_once(registry, clinic["frontdesk"], last_visit["visits"])
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         plan = env["clinic.authorization"].browse(last_visit["plan"])
@@ -118,10 +128,7 @@ def last_session(registry, clinic):
     yield data
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        charges = env["clinic.charge"].search([("appointment_id", "in", data["visits"])])
-        charges.move_id.filtered(lambda m: m.state == "draft").unlink()
-        cr.execute("DELETE FROM clinic_charge WHERE appointment_id = ANY(%s)", [data["visits"]])
-        cr.execute("DELETE FROM clinic_usage WHERE appointment_id = ANY(%s)", [data["visits"]])
+        remove_charges(env, data["visits"])
         cr.execute("DELETE FROM clinic_package WHERE id = %s", [data["package"]])
         sale = env["account.move"].browse(data["sale"])
         sale.button_draft()
@@ -129,11 +136,7 @@ def last_session(registry, clinic):
 
 
 def test_two_completions_of_the_last_prepaid_session_use_it_once(registry, clinic, last_session):
-    results = in_parallel(registry, clinic["frontdesk"], [
-        lambda env, visit_id=visit_id: env["clinic.appointment"].browse(visit_id).action_done()
-        for visit_id in last_session["visits"]
-    ])
-    assert [status for status, _value in results] == ["ok", "ok"], results
+    complete_at_once(registry, clinic["frontdesk"], last_session["visits"])
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         package = env["clinic.package"].browse(last_session["package"])

@@ -1,10 +1,9 @@
-import pytz
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
 
 from odoo.addons.clinic_scheduling.models.clinic_appointment import STAFF
+from odoo.addons.clinic_scheduling.tools import intervals as iv
 
 from ..tools.split import split_price
 from .clinic_authorization import SCHEDULED_STATES
@@ -103,8 +102,7 @@ class ClinicAppointment(models.Model):
         moment = moment or self.start
         if not moment:
             return fields.Date.context_today(self)
-        tz = pytz.timezone(self.location_id.tz or "UTC")
-        return pytz.utc.localize(moment).astimezone(tz).date()
+        return iv.local_date(moment, self.location_id.tz)
 
     # ------------------------------------------------------------------
     # Booking rules and insights
@@ -112,7 +110,7 @@ class ClinicAppointment(models.Model):
     def _book_slot_check(self, service, slot, partner, source, values):
         super()._book_slot_check(service, slot, partner, source, values)
         location = self.env["clinic.location"].browse(slot["location_id"])
-        day = pytz.utc.localize(slot["start"]).astimezone(pytz.timezone(location.tz or "UTC")).date()
+        day = iv.local_date(slot["start"], location.tz)
         case = self.env["clinic.case"].browse(values.get("case_id") or [])
         company = location.company_id or self.env.company
         plan = self.env["clinic.authorization"]._find_for(partner, case, service, day, company=company)

@@ -50,7 +50,7 @@ class ClinicUtilization(models.Model):
         rows = {}
 
         def week_of(moment, tz):
-            local = pytz.utc.localize(moment).astimezone(tz).date()
+            local = iv.local_date(moment, tz)
             return local - timedelta(days=local.weekday())
 
         def add(key, field, begin, end, tz, since):

@@ -162,6 +162,12 @@ def utc_offset_function(tz):
     return lambda moment: _offset(moment, tz)
 
 
+def local_date(moment, tz):
+    """The local calendar date of a naive UTC ``moment`` in ``tz`` (a pytz zone or its name)."""
+    tz = pytz.timezone(tz or "UTC") if isinstance(tz, str) or not tz else tz
+    return pytz.utc.localize(moment).astimezone(tz).date()
+
+
 def local_day_bounds(day, tz):
     """UTC (start, stop) of a local calendar day, 23 or 25 hours long across DST changes."""
     start = tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)

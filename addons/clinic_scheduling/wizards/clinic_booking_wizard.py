@@ -124,8 +124,7 @@ class ClinicBookingWizard(models.TransientModel):
         slots = self._find_slots(self.day + timedelta(days=1), SEARCH_DAYS)
         if not slots:
             raise UserError(self.env._("No free slot in the next %s days for these choices.", SEARCH_DAYS))
-        tz = pytz.timezone(self.location_id.tz or "UTC")
-        self.write({"day": pytz.utc.localize(slots[0]["start"]).astimezone(tz).date(), "from_time": 0.0})
+        self.write({"day": iv.local_date(slots[0]["start"], self.location_id.tz), "from_time": 0.0})
         return self._reopen()
 
     def _book(self, slot):
