@@ -1,7 +1,8 @@
 {
     "name": "Clinic Charting",
-    "summary": "SOAP chart notes per appointment: templates, signing that locks, addenda",
-    "version": "18.0.1.0.0",
+    "summary": "Chart notes that lock when signed (SOAP, DAP, BIRP), intake and consent forms, outcome "
+               "measures, a chart access log",
+    "version": "18.0.1.1.0",
     "category": "Services/Clinic",
     "author": "Clinic Suite contributors",
     "website": "https://github.com/clinic-suite/clinic-suite",
@@ -10,12 +11,25 @@
     "data": [
         "security/ir.model.access.csv",
         "security/clinic_charting_rules.xml",
+        "security/clinic_form_rules.xml",
+        "data/clinic_charting_data.xml",
+        "data/ir_cron_data.xml",
         "views/clinic_note_template_views.xml",
+        "views/clinic_outcome_measure_views.xml",
         "views/clinic_note_views.xml",
+        "views/clinic_chart_access_views.xml",
+        "views/clinic_form_template_views.xml",
+        "views/clinic_form_views.xml",
         "views/clinic_appointment_views.xml",
+        "views/clinic_appointment_forms_views.xml",
+        "views/clinic_case_views.xml",
+        "views/clinic_service_views.xml",
+        "views/clinic_provider_views.xml",
+        "views/res_partner_views.xml",
         "views/clinic_charting_menus.xml",
+        "report/clinic_case_chart_report.xml",
     ],
-    "demo": ["demo/clinic_charting_demo.xml"],
+    "demo": ["demo/clinic_charting_demo.xml", "demo/clinic_form_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "clinic_charting/static/tests/tours/*.js",
