@@ -1,5 +1,6 @@
 from . import clinic_chart_access
 from . import clinic_chart_content_mixin
+from . import clinic_note_part_mixin
 from . import clinic_note_template
 from . import clinic_note_template_section
 from . import clinic_outcome_measure

@@ -5,6 +5,8 @@ from odoo.tests import freeze_time, new_test_user, tagged
 
 from odoo.addons.clinic_scheduling.tests.common import MultiCompanyCase
 
+from .common import new_note
+
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-03 16:00:00")
@@ -20,9 +22,8 @@ class TestChartMultiCompany(MultiCompanyCase):
         cls.provider_b.user_id = cls.provider_user_b
         appointment_a = cls.book(cls, datetime(2026, 3, 3, 15, 0))
         Note = cls.env["clinic.note"]
-        cls.note_a = Note.create({"appointment_id": appointment_a.id, "assessment": "<p>Knee: better</p>"})
-        cls.note_b = Note.create({"appointment_id": cls.appointment_b.id, "assessment": "<p>Shoulder: same</p>",
-                                  "company_id": cls.company_b.id})
+        cls.note_a = new_note(Note, appointment_a, assessment="<p>Knee: better</p>")
+        cls.note_b = new_note(Note, cls.appointment_b, {"company_id": cls.company_b.id}, assessment="<p>Shoulder: same</p>")
 
     def test_notes(self):
         self.assertSeesOnlyItsCompany(self.provider_user_b, self.note_b, self.note_a)

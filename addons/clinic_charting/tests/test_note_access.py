@@ -4,6 +4,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, TransactionCase, freeze_time, new_test_user, tagged
 
+from .common import new_note, section, write_sections
+
 
 class ChartCase(TransactionCase):
     """A client treated by two providers (Pat and Quinn); a third provider (Robin) never saw them."""
@@ -34,10 +36,8 @@ class ChartCase(TransactionCase):
         ])
 
     def signed_note(self, user=None, appointment=None):
-        note = self.env["clinic.note"].with_user(user or self.pat_user).create({
-            "appointment_id": (appointment or self.appointments[0]).id,
-            "assessment": "<p>Lumbar flexion 70%</p>",
-        })
+        note = new_note(self.env["clinic.note"].with_user(user or self.pat_user), appointment or self.appointments[0],
+                        assessment="<p>Lumbar flexion 70%</p>")
         note.action_sign()
         return note
 
@@ -47,26 +47,27 @@ class ChartCase(TransactionCase):
 class TestNoteAccess(ChartCase):
 
     def test_a_draft_stays_with_its_author(self):
-        draft = self.env["clinic.note"].with_user(self.pat_user).create(
-            {"appointment_id": self.appointments[0].id, "plan": "<p>Home exercises</p>"}
-        )
-        self.assertEqual(draft.with_user(self.pat_user).plan, "<p>Home exercises</p>")
+        draft = new_note(self.env["clinic.note"].with_user(self.pat_user), self.appointments[0],
+                         plan="<p>Home exercises</p>")
+        self.assertEqual(section(draft.with_user(self.pat_user), "Plan").body, "<p>Home exercises</p>")
         for colleague in (self.quinn_user, self.robin_user):
             self.assertFalse(self.env["clinic.note"].with_user(colleague).search([("id", "=", draft.id)]))
             with self.assertRaises(AccessError):
-                draft.with_user(colleague).read(["plan"])
-        self.assertEqual(draft.with_user(self.manager).plan, "<p>Home exercises</p>")
+                draft.with_user(colleague).read(["section_ids"])
+        self.assertEqual(section(draft.with_user(self.manager), "Plan").body, "<p>Home exercises</p>")
 
     def test_signed_notes_are_read_by_the_clients_providers_only(self):
         note = self.signed_note()
         Note = self.env["clinic.note"]
         self.assertEqual(Note.with_user(self.quinn_user).search([("partner_id", "=", self.client.id)]), note,
                          "Quinn also treats Casey: reads the signed note")
-        self.assertIn("70%", note.with_user(self.quinn_user).assessment)
+        self.assertIn("70%", section(note.with_user(self.quinn_user), "Assessment").body)
         self.assertFalse(Note.with_user(self.robin_user).search([("partner_id", "=", self.client.id)]),
                          "Robin never treated Casey")
         with self.assertRaises(AccessError):
-            note.with_user(self.robin_user).read(["assessment"])
+            note.with_user(self.robin_user).read(["section_ids"])
+        with self.assertRaises(AccessError):
+            section(note, "Assessment").with_user(self.robin_user).read(["body"])
 
     def test_colleagues_never_write_a_note(self):
         note = self.signed_note()
@@ -74,11 +75,10 @@ class TestNoteAccess(ChartCase):
             note.with_user(self.quinn_user).write(
                 {"addendum_ids": [Command.create({"body": "<p>Quinn's addendum on Pat's note</p>"})]}
             )
-        draft = self.env["clinic.note"].with_user(self.quinn_user).create(
-            {"appointment_id": self.appointments[1].id, "plan": "<p>Quinn's plan</p>"}
-        )
+        draft = new_note(self.env["clinic.note"].with_user(self.quinn_user), self.appointments[1],
+                         plan="<p>Quinn's plan</p>")
         with self.assertRaises(AccessError):
-            draft.with_user(self.pat_user).write({"plan": "<p>Pat edits Quinn's draft</p>"})
+            write_sections(draft.with_user(self.pat_user), plan="<p>Pat edits Quinn's draft</p>")
 
     def test_addendum_saved_from_the_note_form(self):
         note = self.signed_note()
@@ -89,7 +89,7 @@ class TestNoteAccess(ChartCase):
         self.assertEqual(len(addendum), 1)
         self.assertEqual(addendum.author_id, self.pat_user)
         self.assertIn("60%", addendum.body)
-        self.assertIn("70%", note.assessment, "the signed text is untouched")
+        self.assertIn("70%", section(note, "Assessment").body, "the signed text is untouched")
 
     def test_only_new_addenda_pass_the_lock(self):
         note = self.signed_note()
@@ -105,7 +105,7 @@ class TestNoteAccess(ChartCase):
                 note.with_user(self.pat_user).write({"addendum_ids": commands})
         with self.assertRaisesRegex(UserError, "locked"):
             note.with_user(self.pat_user).write({
-                "addendum_ids": [Command.create({"body": "<p>New</p>"})], "assessment": "<p>sneaked in</p>",
+                "addendum_ids": [Command.create({"body": "<p>New</p>"})], "date": datetime(2026, 1, 1),
             })
         self.assertEqual(first.body, "<p>First</p>")
 
@@ -140,7 +140,8 @@ class TestSignatureCannotBeForged(ChartCase):
 
     def test_a_signed_note_stays_as_signed(self):
         note = self.signed_note().with_user(self.pat_user).with_context(**self.BYPASS)
-        for values in ({"assessment": "<p>rewritten</p>"}, {"state": "draft"}, {"signed_at": datetime(2020, 1, 1)}):
+        for values in ({"section_ids": [Command.update(section(note, "Assessment").id, {"body": "<p>rewritten</p>"})]},
+                       {"state": "draft"}, {"signed_at": datetime(2020, 1, 1)}, {"content_hash": "0" * 64}):
             with self.subTest(values=values), self.assertRaises(UserError):
                 note.write(values)
         with self.assertRaises(UserError):
@@ -153,7 +154,7 @@ class TestSignatureCannotBeForged(ChartCase):
 
     def test_a_note_is_never_created_signed_nor_for_someone_else(self):
         Note = self.env["clinic.note"].with_user(self.pat_user).with_context(**self.BYPASS)
-        base = {"appointment_id": self.appointments[0].id, "assessment": "<p>ok</p>"}
+        base = {"appointment_id": self.appointments[0].id}
         for values in ({"state": "signed"}, {"signed_by_id": self.quinn_user.id},
                        {"signed_at": datetime(2026, 1, 1)}):
             with self.subTest(values=values), self.assertRaises(UserError):
@@ -165,11 +166,11 @@ class TestSignatureCannotBeForged(ChartCase):
         quinns_appointment = self.appointments[1]
         with self.assertRaises(ValidationError):
             self.env["clinic.note"].with_user(self.pat_user).create({
-                "appointment_id": quinns_appointment.id, "provider_id": self.pat.id, "assessment": "<p>x</p>",
+                "appointment_id": quinns_appointment.id, "provider_id": self.pat.id,
             })
         with self.assertRaises(AccessError):
             self.env["clinic.note"].with_user(self.pat_user).create({
-                "appointment_id": quinns_appointment.id, "assessment": "<p>x</p>",
+                "appointment_id": quinns_appointment.id,
             })
 
     def test_an_addendum_is_signed_by_whoever_adds_it(self):
