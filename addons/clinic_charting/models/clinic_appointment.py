@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 CLINICAL = "clinic_scheduling.group_clinic_provider"
 
@@ -40,6 +41,12 @@ class ClinicAppointment(models.Model):
         self.ensure_one()
         note = self.note_ids[:1]
         if not note:
+            if self.provider_id.user_id != self.env.user and not self.env.user.has_group(
+                    "clinic_scheduling.group_clinic_manager"):
+                raise UserError(self.env._(
+                    "%(provider)s writes the chart note of %(visit)s.", provider=self.provider_id.name,
+                    visit=self.name,
+                ))
             note = self.env["clinic.note"].create({"appointment_id": self.id, "company_id": self.company_id.id})
         return {
             "type": "ir.actions.act_window",

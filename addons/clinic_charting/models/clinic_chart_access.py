@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..tools.lock import install_append_only
 
@@ -30,12 +31,20 @@ class ClinicChartAccess(models.Model):
             self.env.cr, self._table, "The chart access log is append-only: its entries are never changed or removed.",
         )
 
+    def write(self, vals):
+        raise UserError(self.env._("The chart access log is append-only: its entries are never changed."))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("The chart access log is append-only: its entries are never removed."))
+
     @api.model
     def _log(self, notes, action):
         """Record that the current user did ``action`` on ``notes``: one INSERT for all of them,
         and each note and action at most once per transaction (a form that reads a note and its
         sections is one read)."""
-        logged = self.env.cr.cache.setdefault("clinic_chart_access", set())
+        # Cleared at commit and rollback, with the transaction it describes.
+        logged = self.env.cr.precommit.data.setdefault("clinic_chart_access", set())
         uid = self.env.uid
         todo = [note for note in notes if (uid, note.id, action) not in logged]
         if not todo:

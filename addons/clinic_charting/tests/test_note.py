@@ -182,9 +182,14 @@ class TestChartNote(TransactionCase):
             note.with_user(self.colleague).read(["section_ids"])  # a draft stays with its author
         with self.assertRaises(AccessError):
             section(note, "Plan").with_user(self.colleague).write({"body": "<p>not mine</p>"})
-        for model in ("clinic.note", "clinic.note.section", "clinic.note.measure", "clinic.note.addendum"):
-            with self.subTest(model=model), self.assertRaises(AccessError):
-                self.env[model].with_user(self.frontdesk).search([])
+        portal = new_test_user(self.env, "t_chart_portal", groups="base.group_portal", partner_id=self.client.id)
+        for user in (self.frontdesk, portal):
+            for model in ("clinic.note", "clinic.note.section", "clinic.note.measure", "clinic.note.addendum",
+                          "clinic.chart.access"):
+                with self.subTest(user=user.login, model=model), self.assertRaises(AccessError):
+                    self.env[model].with_user(user).search([])
+        with self.assertRaisesRegex(UserError, "Pat Provider writes the chart note"):
+            self.appointment.with_user(self.colleague).action_open_note()
 
     def test_the_front_desk_sees_whether_a_visit_is_charted(self):
         appointment = self.appointment.with_user(self.frontdesk)

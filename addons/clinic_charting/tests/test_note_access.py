@@ -118,16 +118,23 @@ class TestNoteAccess(ChartCase):
 
 
 @tagged("post_install", "-at_install")
-class TestAddendumTour(HttpCase, ChartCase):
+class TestNoteTour(HttpCase, ChartCase):
 
-    def test_save_an_addendum_from_the_note(self):
+    def test_write_sign_and_amend_a_note_from_the_appointment(self):
         self.pat_user.password = "t_acc_pat_pw"
-        note = self.signed_note()
-        self.start_tour(f"/odoo/clinic.note/{note.id}", "clinic_note_addendum", login="t_acc_pat")
+        appointment = self.appointments[0]
+        self.start_tour(f"/odoo/clinic.appointment/{appointment.id}", "clinic_note_from_appointment", login="t_acc_pat")
+        note = appointment.note_ids
+        self.assertEqual(len(note), 1)
+        self.assertEqual((note.state, note.signed_by_id), ("signed", self.pat_user))
+        self.assertIn("Lumbar flexion 80%", section(note, "Assessment").body)
+        self.assertEqual((note.measure_ids.measure_id.name, note.measure_ids.value), ("Pain (NPRS)", 3.0))
+        self.assertEqual(note.integrity, "ok")
         self.assertEqual(len(note.addendum_ids), 1)
-        self.assertIn("Correction: pain 4/10, not 6/10.", note.addendum_ids.body)
+        self.assertIn("Correction: pain 4/10, not 3/10.", note.addendum_ids.body)
         self.assertEqual(note.addendum_ids.author_id, self.pat_user)
-        self.assertEqual(note.state, "signed")
+        self.assertIn(self.pat_user, self.env["clinic.chart.access"].search([("note_id", "=", note.id)]).user_id,
+                      "opening the note in the browser is logged")
 
 
 @tagged("post_install", "-at_install")
