@@ -27,6 +27,9 @@ class ClinicAppointment(models.Model):
         compute="_compute_clinic_form_ids", string="Forms to Sign", groups=STAFF,
     )
 
+    # Depends on the visit (a new appointment's x2many would otherwise stay cached empty) and on its
+    # own requests; other forms of the client are read afresh in each transaction.
+    @api.depends("partner_id", "service_id", "start", "location_id", "form_ids.state")
     def _compute_clinic_form_ids(self):
         status = self._clinic_form_status()
         for appointment in self:
