@@ -12,7 +12,8 @@ from odoo.addons.clinic_scheduling.tests.common import ClinicCase, MultiCompanyC
 from ..tools.digest import content_digest
 
 # A 4x2 PNG: what the signature widget sends is a (larger) PNG like it, base64-encoded.
-SIGNATURE = b"iVBORw0KGgoAAAANSUhEUgAAAAQAAAACCAIAAADwyuo0AAAAF0lEQVR4nGP8//8/AwwwMTAwMDIyQjgASB4DBKCScAwAAAAASUVORK5CYII="
+SIGNATURE = (b"iVBORw0KGgoAAAANSUhEUgAAAAQAAAACCAIAAADwyuo0AAAAF0lEQVR4nGP8//8/AwwwMTAwMDIyQjgASB4DBKCScAwAAAAASUVO"
+             b"RK5CYII=")
 
 
 class FormsCase(ClinicCase):
