@@ -25,4 +25,9 @@ class ReportCaseChart(models.AbstractModel):
         }
 
     def _forms_by_case(self, cases):
-        return {case.id: self.env["clinic.form"] for case in cases}
+        """The client's signed intake and consent forms (they are the client's, not one case's)."""
+        forms = self.env["clinic.form"]
+        if forms.has_access("read"):
+            forms = forms.search([("partner_id", "in", cases.partner_id.ids), ("state", "=", "signed")],
+                                 order="signed_at, id")
+        return {case.id: forms.filtered(lambda form, case=case: form.partner_id == case.partner_id) for case in cases}
