@@ -88,6 +88,7 @@ class ClinicService(models.Model):
         )
         if provider_id:
             providers = self.env["clinic.provider"]._api_get(providers, provider_id)
+            locations = providers._api_locations(locations)
 
         answer = {
             "service_id": service.id,

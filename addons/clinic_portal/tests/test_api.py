@@ -257,11 +257,25 @@ class TestPublicApi(HttpCase):
                          {(self.alice.id, self.main.id), (self.bob.id, self.annex.id)})
         at_annex = self.slots(self.shared, f"date_from=2026-03-03&location_id={self.annex.id}")["slots"]
         self.assertEqual({s["location_id"] for s in at_annex}, {self.annex.id})
-        bob = self.slots(self.shared, f"date_from=2026-03-03&provider_id={self.bob.id}")["slots"]
-        self.assertEqual({s["provider_id"] for s in bob}, {self.bob.id})
+        bob = self.slots(self.shared, f"date_from=2026-03-03&provider_id={self.bob.id}")
+        self.assertEqual({s["provider_id"] for s in bob["slots"]}, {self.bob.id})
+        self.assertEqual([loc["id"] for loc in bob["locations"]], [self.annex.id], "where Bob works")
         # The engine alone would also offer Wes at Westside (another company): the API does not.
         engine = self.shared._get_available_slots(datetime(2026, 3, 3, 5), datetime(2026, 3, 4, 5), online=True)
         self.assertIn(self.provider_b.id, {s["provider_id"] for s in engine})
+        # A shared service at sites of both clinics, by a provider of no company (who works wherever
+        # the service is offered): this website offers only their hours at its own sites.
+        self.shared.location_ids = self.main | self.west
+        roaming = self.env["clinic.provider"].create({
+            "name": "API Roaming", "company_id": False, "resource_calendar_id": self.calendar.id, "tz": self.tz,
+            "service_ids": [Command.set(self.shared.ids)],
+        })
+        engine = self.shared._get_available_slots(datetime(2026, 3, 3, 5), datetime(2026, 3, 4, 5),
+                                                  provider_ids=roaming.ids, online=True)
+        self.assertEqual({s["location_id"] for s in engine}, {self.main.id, self.west.id})
+        answer = self.slots(self.shared, f"date_from=2026-03-03&provider_id={roaming.id}")
+        self.assertEqual([loc["id"] for loc in answer["locations"]], [self.main.id])
+        self.assertEqual({s["location_id"] for s in answer["slots"]}, {self.main.id})
 
     def test_a_day_is_the_locations_local_day(self):
         """In Auckland (UTC+13 in March), Tuesday 3 March 9:00 is Monday 2 March 20:00 UTC."""
