@@ -2,3 +2,4 @@ from . import test_portal
 from . import test_demo_clinic
 from . import test_portal_data
 from . import test_rate_limit
+from . import test_api
