@@ -32,7 +32,9 @@ class ClinicChartAccess(models.Model):
         )
 
     def write(self, vals):
-        raise UserError(self.env._("The chart access log is append-only: its entries are never changed."))
+        if vals:
+            raise UserError(self.env._("The chart access log is append-only: its entries are never changed."))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

@@ -40,7 +40,8 @@ class ClinicNoteAddendum(models.Model):
         vals_list = [dict(vals, author_id=self.env.uid, signed_at=now) for vals in vals_list]
         for vals in vals_list:
             vals["content_hash"] = content_digest({
-                "note": vals.get("note_id"), "note_hash": self.env["clinic.note"].browse(vals.get("note_id")).content_hash,
+                "note": vals.get("note_id"),
+                "note_hash": self.env["clinic.note"].browse(vals.get("note_id")).content_hash,
                 "body": self._fields["body"].convert_to_cache(vals.get("body"), self), "author": vals["author_id"],
                 "signed_at": fields.Datetime.to_string(now),
             })

@@ -14,7 +14,8 @@ class ClinicNoteMeasure(models.Model):
     higher_is_better = fields.Boolean(related="measure_id.higher_is_better")
     date = fields.Datetime(related="note_id.date", store=True, precompute=True, index=True)
     partner_id = fields.Many2one(related="note_id.partner_id", string="Client", store=True, precompute=True, index=True)
-    case_id = fields.Many2one(related="note_id.case_id", string="Case File", store=True, precompute=True, index="btree_not_null")
+    case_id = fields.Many2one(
+        related="note_id.case_id", string="Case File", store=True, precompute=True, index="btree_not_null")
     provider_id = fields.Many2one(related="note_id.provider_id", store=True, precompute=True)
     state = fields.Selection(related="note_id.state", string="Note Status")
 

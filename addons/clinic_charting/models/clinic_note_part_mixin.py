@@ -22,7 +22,8 @@ class ClinicNotePartMixin(models.AbstractModel):
         if self._abstract:
             return
         install_lock(
-            self.env.cr, self._table, "EXISTS (SELECT 1 FROM clinic_note n WHERE n.id = r.note_id AND n.state <> 'draft')",
+            self.env.cr, self._table,
+            "EXISTS (SELECT 1 FROM clinic_note n WHERE n.id = r.note_id AND n.state <> 'draft')",
             LOCKED_MESSAGE, on_insert=True,
         )
 

@@ -14,7 +14,8 @@ class ReportCaseChart(models.AbstractModel):
         cases = self.env["clinic.case"].browse(docids)
         cases.check_access("read")
         self.env["clinic.note"].check_access("read")
-        notes = self.env["clinic.note"].search([("case_id", "in", cases.ids), ("state", "!=", "draft")], order="date, id")
+        notes = self.env["clinic.note"].search(
+            [("case_id", "in", cases.ids), ("state", "!=", "draft")], order="date, id")
         self.env["clinic.chart.access"]._log(notes, "print")
         return {
             "doc_ids": cases.ids,

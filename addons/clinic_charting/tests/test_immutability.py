@@ -53,7 +53,9 @@ class TestSignedNotesAreImmutable(ChartCase):
     def test_raw_sql_cannot_change_or_delete_the_note(self):
         self.assertRefusedBySql("UPDATE clinic_note SET date = date - interval '1 day' WHERE id = %s", self.note.id)
         self.assertRefusedBySql("UPDATE clinic_note SET state = 'draft' WHERE id = %s", self.note.id)
-        self.assertRefusedBySql("UPDATE clinic_note SET signed_by_id = %s WHERE id = %s", self.quinn_user.id, self.note.id)
+        self.assertRefusedBySql(
+            "UPDATE clinic_note SET signed_by_id = %s WHERE id = %s",
+            self.quinn_user.id, self.note.id)
         self.assertRefusedBySql("UPDATE clinic_note SET content_hash = %s WHERE id = %s", "0" * 64, self.note.id)
         self.assertRefusedBySql(
             "UPDATE clinic_note SET state = 'signed', cosigned_by_id = %s, cosigned_at = now() WHERE id = %s",
@@ -62,7 +64,9 @@ class TestSignedNotesAreImmutable(ChartCase):
         self.assertRefusedBySql("DELETE FROM clinic_note WHERE id = %s", self.note.id)
 
     def test_raw_sql_cannot_change_its_lines_or_addenda(self):
-        self.assertRefusedBySql("UPDATE clinic_note_section SET body = '<p>forged</p>' WHERE note_id = %s", self.note.id)
+        self.assertRefusedBySql(
+            "UPDATE clinic_note_section SET body = '<p>forged</p>' WHERE note_id = %s",
+            self.note.id)
         self.assertRefusedBySql("DELETE FROM clinic_note_section WHERE note_id = %s", self.note.id)
         self.assertRefusedBySql(
             "INSERT INTO clinic_note_section (note_id, name, body, sequence) VALUES (%s, 'Extra', '<p>x</p>', 99)",
@@ -73,7 +77,9 @@ class TestSignedNotesAreImmutable(ChartCase):
             "INSERT INTO clinic_note_measure (note_id, measure_id, value, sequence) VALUES (%s, %s, 1, 1)",
             self.note.id, measure.id,
         )
-        self.assertRefusedBySql("UPDATE clinic_note_addendum SET body = '<p>forged</p>' WHERE note_id = %s", self.note.id)
+        self.assertRefusedBySql(
+            "UPDATE clinic_note_addendum SET body = '<p>forged</p>' WHERE note_id = %s",
+            self.note.id)
         self.assertRefusedBySql("DELETE FROM clinic_note_addendum WHERE note_id = %s", self.note.id)
         self.env.invalidate_all()
         self.assertIn("70%", section(self.note, "Assessment").body)

@@ -23,7 +23,8 @@ class TestChartMultiCompany(MultiCompanyCase):
         appointment_a = cls.book(cls, datetime(2026, 3, 3, 15, 0))
         Note = cls.env["clinic.note"]
         cls.note_a = new_note(Note, appointment_a, assessment="<p>Knee: better</p>")
-        cls.note_b = new_note(Note, cls.appointment_b, {"company_id": cls.company_b.id}, assessment="<p>Shoulder: same</p>")
+        cls.note_b = new_note(Note, cls.appointment_b, {"company_id": cls.company_b.id},
+                              assessment="<p>Shoulder: same</p>")
 
     def test_notes(self):
         self.assertSeesOnlyItsCompany(self.provider_user_b, self.note_b, self.note_a)

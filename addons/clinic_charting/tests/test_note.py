@@ -126,7 +126,8 @@ class TestChartNote(TransactionCase):
         note.action_sign()
         self.assertEqual((note.state, note.cosigner_id), ("to_cosign", supervisor_user))
         cosign_type = self.env.ref("clinic_charting.mail_activity_type_note_cosign")
-        self.assertEqual(note.activity_ids.filtered(lambda a: a.activity_type_id == cosign_type).user_id, supervisor_user)
+        cosign_activity = note.activity_ids.filtered(lambda activity: activity.activity_type_id == cosign_type)
+        self.assertEqual(cosign_activity.user_id, supervisor_user)
         with self.assertRaisesRegex(UserError, "locked"):
             write_sections(note, plan="<p>changed after signing</p>")
         with self.assertRaisesRegex(UserError, "co-signed by"):
@@ -213,7 +214,8 @@ class TestChartNote(TransactionCase):
         self.env["clinic.note"]._cron_remind_unsigned()
         self.env["clinic.note"]._cron_remind_unsigned()
         self.assertEqual(len(late.activity_ids), 1, "one reminder, not one a day")
-        self.assertEqual((late.activity_ids.activity_type_id, late.activity_ids.user_id), (sign_type, self.provider_user))
+        self.assertEqual((late.activity_ids.activity_type_id, late.activity_ids.user_id),
+                         (sign_type, self.provider_user))
         self.assertFalse(fresh.activity_ids)
         late.action_sign()
         self.assertFalse(late.activity_ids, "signing marks the reminder done")
