@@ -51,11 +51,18 @@ class ClinicAppointment(models.Model):
         (signed, expired by the visit) or ``missing`` (never requested).
 
         The service's published templates are its forms' latest versions (publishing a version
-        moves the services to it). Two queries whatever the number of appointments: the services'
-        forms, the clients' forms of those families.
+        moves the services to it). A fixed number of queries whatever the number of appointments:
+        one when their services ask for no form; else also the services' forms and the clients'
+        forms of those families.
         """
         result = {}
-        templates = self.service_id.form_template_ids.filtered(lambda t: t.state == "published")
+        # The templates are searched (not read from each service) so that a visit whose service
+        # asks for no form costs one query, whether or not its service was read already.
+        templates = self.env["clinic.form.template"].search_fetch(
+            [("service_ids", "in", self.service_id.ids), ("state", "=", "published")], ["name", "origin_id"],
+        ) if self.service_id else self.env["clinic.form.template"]
+        if not templates:
+            return result
         todo = self.filtered(lambda a: a.partner_id and a.service_id.form_template_ids & templates)
         if not todo:
             return result
@@ -129,6 +136,8 @@ class ClinicAppointment(models.Model):
         if not self.partner_id or (self.state and self.state not in OPEN_STATES):
             return insights
         lines = self._clinic_form_status().get(self.id, [])
+        if not lines:
+            return insights
         required = self.service_id.forms_required_before_arrival
         level = "danger" if required else "warning"
         suffix = self.env._(" (required before arrival)") if required else ""

@@ -26,8 +26,9 @@ PENDING_STATES = ("requested", "submitted")
 PROTECTED_FIELDS = {
     "state", "submitted_at", "signed_at", "signed_ip", "signed_user_id", "signed_lang", "content_hash", "expires_on",
 }
-# What may still change on a signed form: the chatter's bookkeeping (mail.thread sets the main
-# attachment when a file is posted), nothing of its content.
+# What may still change on a signed form: chatter bookkeeping only (the main attachment, should the
+# model gain mail.thread.main.attachment; followers and messages are rows of their own), nothing of
+# its content.
 SIGNED_WRITABLE = {"message_main_attachment_id"}
 MAX_NAME = 120
 MAX_SIGNATURE_BYTES = 512 * 1024
@@ -277,7 +278,7 @@ class ClinicForm(models.Model):
         now = fields.Datetime.now()
         self.check_access("write")
         values = {"signed_name": name, "signature": signature}
-        if self.signed_name != name or self.signature != signature:
+        if self.signed_name != name or self.with_context(bin_size=False).signature != signature:
             self.write(values)
         # Everything the digest covers is in the database before the lock closes (the answers'
         # trigger refuses any line written once the form is signed).
@@ -329,7 +330,7 @@ class ClinicForm(models.Model):
         form was signed in (the text the client read, whoever checks it later)."""
         self.ensure_one()
         lang = signed.get("signed_lang", self.signed_lang) or "en_US"
-        form = self.with_context(lang=lang)
+        form = self.with_context(lang=lang, bin_size=False)
         template = form.template_id
         signature = form.signature or b""
         if isinstance(signature, str):
@@ -390,7 +391,8 @@ class ClinicForm(models.Model):
 
     def action_sign(self):
         """The client signed on the tablet: the typed name and the drawn signature on the form."""
-        for form in self:
+        # bin_size=False: the drawn image itself, whatever context the button was pressed in.
+        for form in self.with_context(bin_size=False):
             form._sign(form.signed_name, form.signature)
         return True
 

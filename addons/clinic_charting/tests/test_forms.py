@@ -155,10 +155,12 @@ class TestFormRequests(FormsCase):
         appointments = self.env["clinic.appointment"].browse([
             self.book(datetime(2026, 3, 3 + i, 15, 0), partner=client).id for i, client in enumerate(clients)
         ])
-        # The appointments, their services, the services' forms, the templates, the clients' forms.
-        with self.assertQueryCountExactly(5):
-            status = appointments._clinic_form_status()
-        self.assertEqual({len(lines) for lines in status.values()}, {2})
+        # The appointments, the services' published forms, the services and their forms, the
+        # clients' forms, the locations' time zones: as many for one visit as for five.
+        for visits in (appointments[:1], appointments):
+            with self.assertQueryCountExactly(6):
+                status = visits._clinic_form_status()
+            self.assertEqual([len(status[a.id]) for a in visits], [2] * len(visits))
 
 
 @tagged("post_install", "-at_install")

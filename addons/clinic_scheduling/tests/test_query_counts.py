@@ -9,7 +9,7 @@ from datetime import date, datetime
 from odoo import Command
 from odoo.tests import freeze_time, tagged, warmup
 
-from .common import ClinicCase
+from .common import CHARTING_INSIGHT_QUERIES, ClinicCase
 
 # What clinic_billing's insights add when it is installed: the client's balance (one query), the
 # currency, and the company's balance policy (already read for a returning client, whose last visit's
@@ -61,9 +61,12 @@ class TestQueryCounts(ClinicCase):
         # The last visit's time, service and provider are read only for a returning client.
         # Billing, when installed, adds the client's balance (DESIGN.md: insights are extended by
         # the addons), a fixed number of queries pinned again by its own tests.
+        # Charting adds the service's intake and consent forms (see CHARTING_INSIGHT_QUERIES).
         billing = BILLING_INSIGHT_QUERIES if self.installed("clinic_billing") else {"returning": 0, "new": 0}
-        for appointment, codes, queries in ((regular, {"no_show_history", "last_visit"}, 17 + billing["returning"]),
-                                            (newcomer, {"new_client"}, 13 + billing["new"])):
+        charting = CHARTING_INSIGHT_QUERIES if self.installed("clinic_charting") else 0
+        for appointment, codes, queries in (
+                (regular, {"no_show_history", "last_visit"}, 17 + billing["returning"] + charting),
+                (newcomer, {"new_client"}, 13 + billing["new"] + charting)):
             with self.assertQueryCountExactly(queries):
                 insights = appointment.with_user(self.frontdesk)._get_booking_insights()
             self.assertEqual({i["code"] for i in insights} - {"balance"}, codes)
