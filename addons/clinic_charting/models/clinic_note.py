@@ -31,7 +31,7 @@ class ClinicNote(models.Model):
     _check_company_auto = True
     _inherit = ["mail.thread", "mail.activity.mixin", "clinic.chart.content.mixin"]
     _order = "date desc, id desc"
-    _chart_content_fields = frozenset({"section_ids", "measure_ids", "addendum_ids"})
+    _chart_content_fields = frozenset({"section_ids", "measure_ids", "addendum_ids", "summary"})
 
     appointment_id = fields.Many2one("clinic.appointment", index="btree_not_null", tracking=True, check_company=True)
     partner_id = fields.Many2one(

@@ -58,13 +58,15 @@ class TestChartAccessLog(ChartCase):
             [("partner_id", "=", self.client.id)], {"date": {}, "provider_id": {"fields": {"display_name": {}}},
                                                     "state": {}})
         self.assertEqual(len(self.env["clinic.chart.access"].search([])), before, "a list shows no clinical content")
+        notes.with_user(self.quinn_user).read(["summary"])
+        self.assertEqual(len(self.env["clinic.chart.access"].search([])), before + 2, "a note's summary is content")
         inserts, counting = self.count_log_inserts()
         with counting:
             self.env["clinic.note.section"].with_user(self.pat_user).search_read(
                 [("note_id", "in", notes.ids)], ["name", "body"])
         self.assertEqual(len(inserts), 1)
         self.assertEqual(len(self.env["clinic.chart.access"].search([("user_id", "=", self.pat_user.id)])), 2,
-                         "both notes whose sections were read")
+                         "both notes, once each in this transaction")
 
     def test_exports_are_logged(self):
         note = self.signed_note()
