@@ -15,6 +15,7 @@ With clinic_billing installed, completing a visit charges it: a quarter of the c
 with a payer, and the invoices of past days are posted and mostly paid (see ``Billing``).
 """
 import argparse
+import base64
 import os
 import random
 import sys
@@ -31,6 +32,7 @@ sys.path.insert(0, str(ODOO_PATH))
 
 import odoo  # noqa: E402
 from odoo import Command  # noqa: E402
+from odoo.tools import file_open  # noqa: E402
 
 SIZES = {
     # 2 locations, 8 providers, 6 rooms, 10 services come from the demo data.
@@ -69,6 +71,7 @@ class Generator:
         self.size = size
         self.rng = random.Random(seed)
         self.now = datetime.utcnow().replace(second=0, microsecond=0)
+        self.charting = Charting(env) if "clinic.form" in env else None  # clinic_charting installed
         self.all_providers = env["clinic.provider"]
         self.work = {}
 
@@ -318,6 +321,8 @@ class Generator:
             for appointment, plan in zip(appointments, chunk, strict=True):
                 by_outcome[self.outcome(plan)] |= appointment
             by_outcome["confirmed"].action_confirm()
+            if self.charting:
+                self.charting.sign_required_forms(by_outcome["done"])
             (by_outcome["done"]).action_arrive()
             by_outcome["done"].action_done()
             by_outcome["no_show"].action_no_show()
@@ -331,6 +336,37 @@ class Generator:
             self.env.flush_all()
             self.env.invalidate_all()
             progress("appointments", min(offset + batch_size, len(plans)), len(plans), started)
+
+
+class Charting:
+    """What the generator does when clinic_charting is installed: the clients of past visits whose
+    service cannot check in without signed forms (an intake, a consent) signed them at the desk,
+    as in the clinic: requested, answered (the required questions) and signed before arrival."""
+
+    def __init__(self, env):
+        self.env = env
+        path = "clinic_charting/static/img/demo_signature.png"
+        with file_open(path, "rb") as image:
+            self.signature = base64.b64encode(image.read())
+
+    @staticmethod
+    def answer(question):
+        if question.kind == "yes_no":
+            return "no"
+        if question.kind == "date":
+            return "2020-01-01"
+        if question.kind == "number":
+            return "0"
+        if question.kind == "selection":
+            return question._get_options()[0]
+        return "None"
+
+    def sign_required_forms(self, appointments):
+        needing = appointments.filtered(lambda appointment: appointment.service_id.forms_required_before_arrival)
+        for form in needing._request_forms():
+            answers = {question.id: self.answer(question)
+                       for question in form.template_id.question_ids if question.required}
+            form._submit(answers, signed_name=form.partner_id.name, signature=self.signature)
 
 
 class Billing:

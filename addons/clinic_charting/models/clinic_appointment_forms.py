@@ -26,6 +26,11 @@ class ClinicAppointment(models.Model):
     clinic_forms_to_sign = fields.Integer(
         compute="_compute_clinic_form_ids", string="Forms to Sign", groups=STAFF,
     )
+    clinic_forms_never_requested = fields.Char(
+        compute="_compute_clinic_form_ids", string="Forms Never Requested", groups=STAFF,
+        help="Forms this visit's service needs that the client was never asked for (the visit was "
+             "booked before the service needed them).",
+    )
 
     # Depends on the visit (a new appointment's x2many would otherwise stay cached empty) and on its
     # own requests; other forms of the client are read afresh in each transaction.
@@ -36,6 +41,8 @@ class ClinicAppointment(models.Model):
             lines = status.get(appointment.id, [])
             appointment.clinic_form_ids = self.env["clinic.form"].union(*(form for _t, form, _s in lines if form))
             appointment.clinic_forms_to_sign = sum(1 for _t, _f, state in lines if state != VALID)
+            appointment.clinic_forms_never_requested = ", ".join(
+                template.name for template, form, _state in lines if not form) or False
 
     def _clinic_visit_day(self):
         """The local date of the visit at its location (today for a booking not placed in time yet)."""
