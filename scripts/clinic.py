@@ -563,7 +563,8 @@ def cmd_bench(args):
         if smoke and not args.keep:
             # The smoke databases (bench_availability.py's and bench_charging.py's names), only if the
             # benchmark made them.
-            for db in (f"{args.db_prefix}_smoke", f"{args.db_prefix}_smoke_nohist", f"{args.db_prefix}_billing_smoke"):
+            for db in (f"{args.db_prefix}_smoke", f"{args.db_prefix}_smoke_nohist", f"{args.db_prefix}_billing_smoke",
+                       f"{args.db_prefix}_portal_smoke"):
                 exists, comment = database_exists(db)
                 if exists and comment.startswith("clinic-suite bench"):
                     drop_database(db)

@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Portal benchmark (make bench): the public availability API under 50 simultaneous visitors.
+
+Builds its own clinic once (`$BENCH_DB_PREFIX_portal`, smoke: `..._portal_smoke`): the four addons
+with their demo data (two locations, eight providers, the website), then, not in smoke, the demo
+volume of scripts/generate_volume.py (six weeks of past and upcoming appointments). Starts Odoo as
+it is deployed (prefork workers, behind a proxy: --proxy-mode, each visitor its own address in
+X-Forwarded-For, as a proxy would send), and for DURATION seconds 50 visitors (smoke: 5) each ask,
+one request after the other on their own connection,
+
+    GET /clinic/api/v1/services/<id>/slots?date_from=<tomorrow>&date_to=<tomorrow + 13 days>
+
+for the demo's physiotherapy follow-up (14 days of one service, every provider offering it).
+
+Reports the requests per second, the latency (p50, p95, max; target p95 <= 300 ms), the HTTP
+statuses (all 200) and the slots in an answer. The availability rate limit counts each visitor as
+in production: 50 visitors asking back to back exceed the default of 120 a minute each, so the run
+raises it (system parameter clinic_portal.rate_limit.availability) and puts it back afterwards.
+Writes bench/results/portal.json (portal-smoke.json); exits non-zero on a status other than 200, a
+traceback in the server's log, or a missed target (not in smoke).
+"""
+import hashlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+ODOO_PATH = Path(os.environ.get("ODOO_PATH") or "/opt/odoo18")
+sys.path.insert(0, str(ODOO_PATH))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import odoo  # noqa: E402
+from bench_availability import PREFIX, PYTHON, database_comment, drop_database, odoo_command, parse_args, pg  # noqa: E402
+from bench_availability import results_path  # noqa: E402
+from bench_booking_contention import LOG, free_port, stop_server  # noqa: E402
+
+TARGET_P95_MS = 300
+VISITORS = {"bench": 50, "smoke": 5}
+DURATION_S = {"bench": 30, "smoke": 5}
+DAYS = 14
+SERVICE = "clinic_scheduling.service_physio_followup_demo"
+RATE_PARAM = "clinic_portal.rate_limit.availability"
+COMMENT = "clinic-suite bench portal v1"
+
+
+def digest():
+    value = hashlib.sha256()
+    for path in sorted((ROOT / "addons").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            value.update(path.read_bytes())
+    return value.hexdigest()[:12]
+
+
+def ensure_database(db, smoke, rebuild):
+    marker = f"{COMMENT} code {digest()}"
+    comment = database_comment(db)
+    if comment is not None and not comment.startswith("clinic-suite bench"):
+        sys.exit(f"A database named {db} exists but was not made by the benchmark: drop it or set BENCH_DB_PREFIX.")
+    if comment == marker and not rebuild:
+        print(f"==> {db}: reusing", flush=True)
+        return
+    if (comment or "").startswith(COMMENT + " code") and not rebuild:
+        print(f"==> {db}: updating the clinic addons (code changed)", flush=True)
+        subprocess.run(odoo_command(db, "-u", "clinic_portal"), check=True)
+    else:
+        drop_database(db)
+        print(f"==> {db}: installing the four clinic addons with their demo data", flush=True)
+        pg(f"CREATE DATABASE \"{db}\" ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0")
+        pg(f"COMMENT ON DATABASE \"{db}\" IS 'clinic-suite bench building'")
+        subprocess.run(odoo_command(db, "-i", "clinic_portal"), check=True)
+        if not smoke:
+            print(f"==> {db}: generating the demo volume", flush=True)
+            subprocess.run([PYTHON, str(ROOT / "scripts" / "generate_volume.py"), "-d", db, "--size", "demo"],
+                           check=True)
+        pg("VACUUM ANALYZE", dbname=db)
+    pg(f"COMMENT ON DATABASE \"{db}\" IS '{marker}'")
+
+
+def set_rate_limit(db, value):
+    """Set the availability rate limit to ``value`` ("count/seconds", or None to remove it); return
+    what it was."""
+    registry = odoo.modules.registry.Registry(db)
+    with registry.cursor() as cr:
+        params = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})["ir.config_parameter"]
+        before = params.get_param(RATE_PARAM)
+        params.set_param(RATE_PARAM, value or False)
+        service = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}).ref(SERVICE)
+        return before, service.id
+
+
+def start_server(db, workers):
+    """Odoo serving ``db`` with ``workers`` HTTP workers behind a (simulated) proxy, on free ports."""
+    port, gevent_port = free_port(), free_port()
+    LOG.parent.mkdir(exist_ok=True)
+    LOG.write_text("")
+    command = [
+        PYTHON, str(ODOO_PATH / "odoo-bin"), "-c", str(ROOT / "odoo.conf"),
+        f"--addons-path={ODOO_PATH / 'odoo' / 'addons'},{ROOT / 'addons'}", "-d", db, f"--db-filter=^{db}$",
+        "--http-interface=127.0.0.1", f"--http-port={port}", f"--gevent-port={gevent_port}",
+        f"--workers={workers}", "--max-cron-threads=0", f"--logfile={LOG}", "--log-level=warn", "--proxy-mode",
+    ]
+    process = subprocess.Popen(command, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 120
+    while time.time() < deadline and process.poll() is None:
+        try:
+            if requests.get(f"{url}/web/login", timeout=30).status_code == 200:
+                return process, url
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    stop_server(process)
+    sys.exit(f"The multi-worker Odoo server did not answer: see {LOG.relative_to(ROOT)}")
+
+
+def visit(url, path, index, until, results, lock):
+    """One visitor: requests back to back on its own connection until ``until``."""
+    session = requests.Session()
+    headers = {"X-Forwarded-For": f"198.51.100.{index + 1}"}
+    mine = []
+    while time.time() < until:
+        began = time.perf_counter()
+        response = session.get(url + path, headers=headers, timeout=60)
+        mine.append(((time.perf_counter() - began) * 1000, response.status_code,
+                     len(response.json().get("slots", [])) if response.status_code == 200 else 0))
+    with lock:
+        results.extend(mine)
+
+
+def main():
+    args = parse_args(__doc__)
+    size = "smoke" if args.smoke else "bench"
+    db = f"{PREFIX}_portal{'_smoke' if args.smoke else ''}"
+    ensure_database(db, args.smoke, args.rebuild)
+    visitors, duration = VISITORS[size], DURATION_S[size]
+    workers = 2 * (os.cpu_count() or 1) + 1
+    before, service_id = set_rate_limit(db, "1000000/60")
+    tomorrow = datetime.utcnow().date() + timedelta(days=1)
+    path = (f"/clinic/api/v1/services/{service_id}/slots?date_from={tomorrow.isoformat()}"
+            f"&date_to={(tomorrow + timedelta(days=DAYS - 1)).isoformat()}")
+    process, url = start_server(db, workers)
+    try:
+        # Warm every worker (its first answers load the registry and fill its caches): a few rounds
+        # of simultaneous requests, not measured.
+        warm = [threading.Thread(target=lambda: [requests.get(url + path, timeout=120) for _ in range(3)])
+                for _ in range(2 * workers)]
+        for thread in warm:
+            thread.start()
+        for thread in warm:
+            thread.join()
+        results, lock = [], threading.Lock()
+        until = time.time() + duration
+        threads = [threading.Thread(target=visit, args=(url, path, index, until, results, lock))
+                   for index in range(visitors)]
+        began = time.time()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.time() - began
+    finally:
+        stop_server(process)
+        set_rate_limit(db, before)
+    log = LOG.read_text()
+    latencies = sorted(result[0] for result in results)
+    statuses = {}
+    for _ms, status, _slots in results:
+        statuses[str(status)] = statuses.get(str(status), 0) + 1
+    p95 = statistics.quantiles(latencies, n=20)[18] if len(latencies) > 1 else latencies[0]
+    report = {
+        "database": db, "visitors": visitors, "workers": workers, "duration_s": round(elapsed, 1),
+        "days": DAYS, "requests": len(results), "requests_per_s": round(len(results) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(p95, 1), "max_ms": round(latencies[-1], 1),
+        "statuses": statuses, "slots_per_answer": max(result[2] for result in results),
+        "target_p95_ms": TARGET_P95_MS, "tracebacks_in_log": log.count("Traceback"),
+        "machine": {"cores": os.cpu_count()},
+    }
+    path_out = results_path("portal", args.smoke)
+    path_out.parent.mkdir(exist_ok=True)
+    path_out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"Availability API, {visitors} visitors, {workers} workers, {DAYS} days of one service: "
+          f"{report['requests_per_s']} requests/s, p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms "
+          f"(target <= {TARGET_P95_MS}), max {report['max_ms']} ms, statuses {statuses}, "
+          f"{report['slots_per_answer']} slots an answer", flush=True)
+    failed = set(statuses) != {"200"} or report["tracebacks_in_log"] or not report["slots_per_answer"]
+    if not args.smoke and p95 > TARGET_P95_MS:
+        failed = True
+    print(f"Written to {path_out.relative_to(ROOT)}{' — FAILED' if failed else ''}", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
