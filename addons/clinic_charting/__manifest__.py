@@ -26,6 +26,7 @@
         "views/clinic_service_views.xml",
         "views/clinic_provider_views.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "views/clinic_charting_menus.xml",
         "report/clinic_case_chart_report.xml",
     ],

@@ -19,3 +19,4 @@ from . import clinic_appointment
 from . import clinic_appointment_forms
 from . import res_company
 from . import res_partner
+from . import res_config_settings
