@@ -6,3 +6,5 @@ from . import clinic_service_api
 from . import res_partner
 from . import clinic_appointment_booking
 from . import clinic_service_booking
+from . import clinic_waitlist
+from . import clinic_waitlist_offer
