@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 import pytz
 from psycopg2 import errors as pg_errors
 
-from odoo import fields, models
+from odoo import Command, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
@@ -51,7 +51,10 @@ class ClinicAppointment(models.Model):
         hours = self.service_id.late_cancel_hours
         deadline = self.start - timedelta(hours=hours)
         late = bool(hours) and when > deadline
-        return {"late": late, "hours": hours, "fee": self.service_id.late_cancel_product_id, "deadline": deadline}
+        return {
+            "late": late, "hours": int(hours) if hours == int(hours) else hours,
+            "fee": self.service_id.late_cancel_product_id, "deadline": deadline,
+        }
 
     def _portal_cancel_reasons(self):
         """The reasons a client may give: the active ones that are not the clinic's doing."""
@@ -176,7 +179,7 @@ class ClinicAppointment(models.Model):
             ))
         return self.env["clinic.waitlist"].create({
             "partner_id": self.partner_id.id, "service_id": self.service_id.id,
-            "provider_ids": [fields.Command.set(self.provider_id.ids)], "location_id": self.location_id.id,
+            "provider_ids": [Command.set(self.provider_id.ids)], "location_id": self.location_id.id,
             "company_id": self.company_id.id, "date_from": today, "date_to": last_day,
             "portal_appointment_id": self.id,
             "note": self.env._("Asked online for a time earlier than %s.", self._portal_when()),

@@ -215,6 +215,12 @@ class TestSelfServiceAccess(SelfServiceCase):
             with self.subTest(url=url):
                 self.assertEqual(self.post(url, dict(data, note="x"), csrf=False).status_code, 400)
         self.assertEqual(self.snapshot(), before)
+        # The offer's link with its right token, but no CSRF token: refused, nothing booked.
+        offer = self.mine._portal_join_waitlist()._make_offers()
+        response = self.post(f"/my/waitlist/offers/{offer.id}/accept", {"access_token": offer.sudo().access_token},
+                             csrf=False)
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual((offer.state, offer.appointment_id), ("open", self.env["clinic.appointment"]))
 
     def test_expired_or_wrong_offer_token(self):
         entry = self.mine._portal_join_waitlist()
@@ -230,6 +236,14 @@ class TestSelfServiceAccess(SelfServiceCase):
                 self.assertLeaksNothing(response, "Self Physio", "Self Pat")
         refused = self.post(f"/my/waitlist/offers/{offer.id}/accept", {"access_token": "wrong"})
         self.assertEqual(refused.status_code, 404)
+        # Another client, logged in, without the token: the same.
+        self.authenticate("t_self_blair", "t_self_blair_pw")
+        for response in (self.url_open(f"/my/waitlist/offers/{offer.id}"),
+                         self.post(f"/my/waitlist/offers/{offer.id}/accept", {"access_token": ""})):
+            self.assertEqual(response.status_code, 404)
+            self.assertLeaksNothing(response, "Self Physio", "Self Pat")
+        self.assertEqual(offer.state, "open")
+        self.authenticate(None, None)
         offer.expires_at = datetime(2026, 3, 2, 11, 0)
         count = self.env["clinic.appointment"].search_count([])
         for response in (self.url_open(f"/my/waitlist/offers/{offer.id}?access_token={token}"),
