@@ -67,6 +67,11 @@ class ClinicCustomerPortal(CustomerPortal):
             "searchbar_filters": {key: {"label": f["label"], "domain": f["domain"]} for key, f in filters.items()},
             "filterby": filterby,
             **self._clinic_balance_values(),
+            # sudo: the forms still waiting for the logged-in client themselves (their own partner);
+            # portal users have no access rights on forms (readme/SELF_SERVICE.md).
+            "clinic_forms_sudo": request.env["clinic.form"].sudo().search([
+                ("partner_id", "=", request.env.user.partner_id.id), ("state", "in", ("requested", "submitted")),
+            ]),
         })
         return request.render("clinic_portal.portal_my_clinic_appointments", values)
 

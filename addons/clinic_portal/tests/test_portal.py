@@ -109,8 +109,9 @@ class TestClinicPortal(ExactQueryCountMixin, HttpCase):
         self.authenticate("t_portal_a", "t_portal_a_pw")
         for _warm_up in range(3):
             self.url_open("/my/appointments")
-        # 14: the page, and one query for the balance the client owes (their unpaid invoices).
-        with self.assertQueryCountExactly(14):
+        # 15: the page, one query for the balance the client owes (their unpaid invoices), one for the
+        # forms they are asked to fill.
+        with self.assertQueryCountExactly(15):
             page = self.url_open("/my/appointments")
         self.assertEqual(page.text.count('href="/my/appointments/'), 1)
         more = self.env["clinic.appointment"].create([{
@@ -119,7 +120,7 @@ class TestClinicPortal(ExactQueryCountMixin, HttpCase):
             "start": self.mine.start + timedelta(days=day),
         } for day in range(1, 10)])
         self.url_open("/my/appointments")  # their private links are made at their first display, in one UPDATE
-        with self.assertQueryCountExactly(14):
+        with self.assertQueryCountExactly(15):
             page = self.url_open("/my/appointments")
         self.assertEqual([page.text.count(f'href="/my/appointments/{a.id}?') for a in self.mine | more], [1] * 10)
 

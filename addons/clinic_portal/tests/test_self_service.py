@@ -390,6 +390,7 @@ class TestSelfService(SelfServiceCase):
     def test_fill_and_sign_a_form(self):
         detail = self.url_open(self.mine.access_url)
         self.assertIn(f'href="/my/forms/{self.form.id}"', detail.text)
+        self.assertIn(f'href="/my/forms/{self.form.id}"', self.url_open("/my/appointments").text, "listed to fill")
         page = self.url_open(f"/my/forms/{self.form.id}")
         self.assertIn("Any allergies?", page.text)
         self.assertIn(f'for="q_{self.allergies.id}"', page.text, "labelled fields")
