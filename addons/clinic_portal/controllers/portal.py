@@ -128,23 +128,26 @@ class ClinicCustomerPortal(CustomerPortal):
         }
 
     def _clinic_check_appointment(self, appointment_id, access_token):
-        """The appointment as ``_document_check_access`` returns it (sudo), or raise. A request with
-        a private link counts against the link-guessing limit."""
+        """``(appointment sudo, None)`` as ``_document_check_access`` returns it (the client's own, or
+        the holder of its private link), else ``(None, the response to send)``: 404, or 429 when
+        private links are tried too often."""
         if access_token:
             retry = request.env["clinic.rate.limit"]._hit("appointment_link", request.httprequest.remote_addr)
             if retry:
-                raise AccessError(request.env._("Too many requests."))
-        return self._document_check_access("clinic.appointment", appointment_id, access_token)
+                return None, self._clinic_too_many_requests(retry)
+        try:
+            return self._document_check_access("clinic.appointment", appointment_id, access_token), None
+        except (AccessError, MissingError):
+            return None, self._clinic_not_found()
 
     def _clinic_back(self, appointment_sudo, message):
         return request.redirect(appointment_sudo.get_portal_url(query_string=f"&message={message}"))
 
     @http.route(["/my/appointments/<int:appointment_id>/ics"], type="http", auth="public", website=True)
     def portal_clinic_appointment_ics(self, appointment_id, access_token=None, **kw):
-        try:
-            appointment_sudo = self._clinic_check_appointment(appointment_id, access_token)
-        except (AccessError, MissingError):
-            return request.not_found()
+        appointment_sudo, refused = self._clinic_check_appointment(appointment_id, access_token)
+        if refused:
+            return refused
         content = appointment_sudo._portal_ics()
         return request.make_response(content, headers=[
             ("Content-Type", "text/calendar; charset=utf-8"),
@@ -155,10 +158,9 @@ class ClinicCustomerPortal(CustomerPortal):
     @http.route(["/my/appointments/<int:appointment_id>/cancel"], type="http", auth="public", website=True,
                 methods=["POST"])
     def portal_clinic_appointment_cancel(self, appointment_id, access_token=None, reason_id=None, note=None, **kw):
-        try:
-            appointment_sudo = self._clinic_check_appointment(appointment_id, access_token)
-        except (AccessError, MissingError):
-            return request.not_found()
+        appointment_sudo, refused = self._clinic_check_appointment(appointment_id, access_token)
+        if refused:
+            return refused
         reason = int(reason_id) if reason_id and str(reason_id).isdigit() else None
         try:
             # The appointment passed the access check: the client's own, or its private link.
@@ -173,10 +175,9 @@ class ClinicCustomerPortal(CustomerPortal):
     @http.route(["/my/appointments/<int:appointment_id>/waitlist"], type="http", auth="public", website=True,
                 methods=["POST"])
     def portal_clinic_appointment_waitlist(self, appointment_id, access_token=None, **kw):
-        try:
-            appointment_sudo = self._clinic_check_appointment(appointment_id, access_token)
-        except (AccessError, MissingError):
-            return request.not_found()
+        appointment_sudo, refused = self._clinic_check_appointment(appointment_id, access_token)
+        if refused:
+            return refused
         try:
             appointment_sudo._portal_join_waitlist()
         except UserError as error:
@@ -187,10 +188,9 @@ class ClinicCustomerPortal(CustomerPortal):
     @http.route(["/my/appointments/<int:appointment_id>/reschedule"], type="http", auth="public", website=True,
                 methods=["GET"])
     def portal_clinic_appointment_reschedule_slots(self, appointment_id, access_token=None, day=None, **kw):
-        try:
-            appointment_sudo = self._clinic_check_appointment(appointment_id, access_token)
-        except (AccessError, MissingError):
-            return request.not_found()
+        appointment_sudo, refused = self._clinic_check_appointment(appointment_id, access_token)
+        if refused:
+            return refused
         try:
             day = date.fromisoformat(day) if day else None
         except ValueError:
@@ -234,10 +234,9 @@ class ClinicCustomerPortal(CustomerPortal):
     @http.route(["/my/appointments/<int:appointment_id>/reschedule"], type="http", auth="public", website=True,
                 methods=["POST"])
     def portal_clinic_appointment_reschedule(self, appointment_id, access_token=None, slot=None, **kw):
-        try:
-            appointment_sudo = self._clinic_check_appointment(appointment_id, access_token)
-        except (AccessError, MissingError):
-            return request.not_found()
+        appointment_sudo, refused = self._clinic_check_appointment(appointment_id, access_token)
+        if refused:
+            return refused
         match = re.fullmatch(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\|(\d{1,9})", slot or "")
         try:
             if not match:
@@ -253,6 +252,11 @@ class ClinicCustomerPortal(CustomerPortal):
             return self._clinic_render_reschedule(appointment_sudo, access_token, status=400, error=str(error))
         return self._clinic_back(appointment_sudo, "rescheduled")
 
+    def _clinic_not_found(self):
+        """A 404 page rendered as a response, not raised: the request's transaction is kept, so that
+        the link-guessing counter it incremented counts (a raised 404 would roll it back)."""
+        return request.render("clinic_portal.clinic_not_found", {}, status=404)
+
     def _clinic_too_many_requests(self, retry_after):
         """HTTP 429 with a page a person understands, and when to try again."""
         return request.render(
@@ -264,21 +268,21 @@ class ClinicCustomerPortal(CustomerPortal):
     # Waitlist offers: the private link of the offer email
     # ------------------------------------------------------------------
     def _clinic_check_offer(self, offer_id, access_token):
-        """The offer (sudo) whose private link this is, or None. Guessing links is rate-limited."""
+        """``(offer sudo, None)`` when ``access_token`` is this offer's, else ``(None, 404 or 429)``."""
         retry = request.env["clinic.rate.limit"]._hit("appointment_link", request.httprequest.remote_addr)
         if retry:
-            return None
+            return None, self._clinic_too_many_requests(retry)
         # sudo: only to compare the offer's token with the one given; nothing is read before that.
         offer_sudo = request.env["clinic.waitlist.offer"].sudo().browse(offer_id).exists()
         if not offer_sudo or not offer_sudo._portal_check_token(access_token):
-            return None
-        return offer_sudo
+            return None, self._clinic_not_found()
+        return offer_sudo, None
 
     @http.route(["/my/waitlist/offers/<int:offer_id>"], type="http", auth="public", website=True, methods=["GET"])
     def portal_clinic_waitlist_offer(self, offer_id, access_token=None, **kw):
-        offer_sudo = self._clinic_check_offer(offer_id, access_token)
-        if not offer_sudo:
-            return request.not_found()
+        offer_sudo, refused = self._clinic_check_offer(offer_id, access_token)
+        if refused:
+            return refused
         return self._clinic_render_offer(offer_sudo, access_token)
 
     def _clinic_render_offer(self, offer_sudo, access_token, status=None):
@@ -297,9 +301,9 @@ class ClinicCustomerPortal(CustomerPortal):
     @http.route(["/my/waitlist/offers/<int:offer_id>/accept"], type="http", auth="public", website=True,
                 methods=["POST"])
     def portal_clinic_waitlist_offer_accept(self, offer_id, access_token=None, **kw):
-        offer_sudo = self._clinic_check_offer(offer_id, access_token)
-        if not offer_sudo:
-            return request.not_found()
+        offer_sudo, refused = self._clinic_check_offer(offer_id, access_token)
+        if refused:
+            return refused
         if not offer_sudo._portal_is_open():
             return self._clinic_render_offer(offer_sudo, access_token)
         # The token is this offer's: accepting books this offer's slot for its own client.
@@ -325,7 +329,7 @@ class ClinicCustomerPortal(CustomerPortal):
     def portal_clinic_form(self, form_id, **kw):
         form_sudo = self._clinic_check_form(form_id)
         if not form_sudo:
-            return request.not_found()
+            return self._clinic_not_found()
         return self._clinic_render_form(form_sudo)
 
     def _clinic_render_form(self, form_sudo, status=200, error=None, posted=None):
@@ -346,7 +350,7 @@ class ClinicCustomerPortal(CustomerPortal):
     def portal_clinic_form_submit(self, form_id, **post):
         form_sudo = self._clinic_check_form(form_id)
         if not form_sudo:
-            return request.not_found()
+            return self._clinic_not_found()
         answers = {}
         for question in form_sudo._get_questions_for_display():
             key = f"q_{question['id']}"

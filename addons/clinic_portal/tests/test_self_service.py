@@ -222,6 +222,18 @@ class TestSelfServiceAccess(SelfServiceCase):
         self.assertEqual(response.status_code, 400)
         self.assertEqual((offer.state, offer.appointment_id), ("open", self.env["clinic.appointment"]))
 
+    def test_guessing_links_is_slowed_down(self):
+        self.env["ir.config_parameter"].set_param("clinic_portal.rate_limit.appointment_link", "3/60")
+        self.authenticate(None, None)
+        urls = [f"/my/waitlist/offers/{self.mine.id}?access_token=guess{i}" for i in range(3)]
+        self.assertEqual([self.url_open(url).status_code for url in urls], [404, 404, 404])
+        for url in (f"/my/waitlist/offers/{self.mine.id}?access_token=guess4",
+                    f"/my/appointments/{self.mine.id}/ics?access_token=guess5"):
+            response = self.url_open(url)
+            self.assertEqual(response.status_code, 429)
+            self.assertTrue(response.headers.get("Retry-After"))
+            self.assertLeaksNothing(response)
+
     def test_expired_or_wrong_offer_token(self):
         entry = self.mine._portal_join_waitlist()
         offer = entry._make_offers()
