@@ -6,6 +6,7 @@ import io
 import re
 from datetime import datetime, timedelta
 
+from lxml import html as lxml_html
 from PIL import Image
 
 from odoo import Command, http
@@ -439,6 +440,25 @@ class TestSelfService(SelfServiceCase):
         refused = self.post(f"/my/forms/{self.form.id}", {f"q_{self.allergies.id}": "None"})
         self.assertEqual(refused.status_code, 400)
         self.assertEqual(self.form.answer_ids.filtered(lambda a: a.question_id == self.allergies).value, "Peanuts")
+
+    def test_every_field_is_labelled(self):
+        """Screen readers and keyboards: each field of the self-service forms has a label (or a
+        legend for a group of radios), and every action is a real link or button."""
+        pages = [self.mine.access_url, f"{self.mine.access_url}/reschedule?day=2026-03-05",
+                 f"/my/forms/{self.form.id}"]
+        for url in pages:
+            with self.subTest(url=url):
+                tree = lxml_html.fromstring(self.url_open(url).text)
+                main = tree.xpath("//main")[0]
+                fields = main.xpath(".//form[@method='post']//*[self::input or self::select or self::textarea]"
+                                    "[not(@type='hidden')]")
+                self.assertTrue(fields)
+                for field in fields:
+                    labelled = field.get("aria-label") or main.xpath(f".//label[@for='{field.get('id')}']")
+                    self.assertTrue(field.get("id") and labelled, lxml_html.tostring(field))
+                for button in main.xpath(".//form[@method='post']//button"):
+                    self.assertEqual(button.get("type"), "submit")
+                    self.assertTrue(button.text_content().strip())
 
     def test_balance_and_invoices(self):
         page = self.url_open("/my/appointments")
