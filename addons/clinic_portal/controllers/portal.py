@@ -209,6 +209,7 @@ class ClinicCustomerPortal(CustomerPortal):
             "access_token": access_token,
             "page_name": "clinic_appointment",
             "can_change": appointment_sudo._portal_can_change(),
+            "day": day,
             "prev_day": max(today, day - timedelta(days=RESCHEDULE_DAYS)).isoformat() if day > today else None,
             "next_day": (day + timedelta(days=RESCHEDULE_DAYS)).isoformat(),
             "days": self._clinic_slots_by_day(slots, tz),
