@@ -179,6 +179,7 @@ class ClinicCustomerPortal(CustomerPortal):
         if refused:
             return refused
         try:
+            # The appointment passed the access check: the client's own, or its private link.
             appointment_sudo._portal_join_waitlist()
         except UserError as error:
             return self._clinic_render_appointment(appointment_sudo, access_token, status=400,
@@ -243,6 +244,8 @@ class ClinicCustomerPortal(CustomerPortal):
             if not match:
                 raise UserError(request.env._("Please choose one of the free times offered."))
             start = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S")
+            # The appointment passed the access check; the method accepts only a slot the engine
+            # offers online.
             appointment_sudo._portal_reschedule(start, int(match.group(2)))
         except SlotTaken as error:
             return self._clinic_render_reschedule(

@@ -3,6 +3,7 @@ waitlist offer from its email link, fills and signs forms, sees what they owe. E
 the anonymous visitor, another client and a wrong or lapsed token, and leaks nothing to them."""
 import base64
 import io
+import json
 import re
 from datetime import datetime, timedelta
 
@@ -157,6 +158,13 @@ class TestSelfServiceAccess(SelfServiceCase):
                 else:
                     self.assertEqual(response.status_code, 404)
                 self.assertLeaksNothing(response)
+        # Signing (JSON-RPC, as the portal's signature dialog calls it): refused, the form unchanged.
+        sign = self.url_open(f"/my/forms/{self.form.id}/sign", data=json.dumps({
+            "jsonrpc": "2.0", "method": "call", "id": 1,
+            "params": {"name": "Mallory", "signature": signature_png()},
+        }), headers={"Content-Type": "application/json"})
+        self.assertNotIn("redirect_url", sign.json().get("result") or {})
+        self.assertIn("error", sign.json().get("result") or sign.json())
         detail = self.url_open(f"/my/appointments/{appointment.id}" + (f"?access_token={token}" if token else ""))
         self.assertIn(detail.url.split("?")[0].rsplit("/", 1)[-1], ("my", "login"))
         self.assertLeaksNothing(detail)
