@@ -79,6 +79,8 @@ class ClinicCustomerPortal(CustomerPortal):
         """What the client owes the clinic of this website (their posted, unpaid invoices)."""
         partner = request.env.user.partner_id
         company = request.website.company_id
+        # A sum over the visitor's own invoices (and their company's, which Odoo's /my/invoices shows
+        # them too); the method reads the invoices in sudo, narrowed to these partners.
         balances = (partner | partner.commercial_partner_id)._get_clinic_balances(company)
         due = sum(amounts[0] for amounts in balances.values())
         overdue = sum(amounts[1] for amounts in balances.values())
