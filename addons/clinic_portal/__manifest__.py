@@ -11,10 +11,17 @@
         "security/ir.model.access.csv",
         "security/clinic_portal_rules.xml",
         "data/ir_cron_data.xml",
+        "data/website_data.xml",
         "views/clinic_portal_templates.xml",
+        "views/clinic_booking_templates.xml",
+        "views/clinic_self_service_templates.xml",
     ],
     "demo": ["demo/clinic_portal_demo.xml"],
     "assets": {
+        "web.assets_frontend": [
+            "clinic_portal/static/src/scss/*.scss",
+            "clinic_portal/static/src/js/*.js",
+        ],
         "web.assets_tests": [
             "clinic_portal/static/tests/tours/*.js",
         ],

@@ -1,10 +1,19 @@
+import re
+from datetime import date, datetime, timedelta
+
+import pytz
+
 from odoo import http
-from odoo.exceptions import AccessError, MissingError
-from odoo.http import request
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.http import content_disposition, request
+
+from odoo.addons.clinic_scheduling.exceptions import SlotTaken
 
 from odoo.addons.clinic_scheduling.models.clinic_appointment import ACTIVE_STATES
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ..models.clinic_appointment import RESCHEDULE_DAYS
 
 
 class ClinicCustomerPortal(CustomerPortal):
@@ -57,8 +66,25 @@ class ClinicCustomerPortal(CustomerPortal):
             "default_url": "/my/appointments",
             "searchbar_filters": {key: {"label": f["label"], "domain": f["domain"]} for key, f in filters.items()},
             "filterby": filterby,
+            **self._clinic_balance_values(),
+            # sudo: the forms still waiting for the logged-in client themselves (their own partner);
+            # portal users have no access rights on forms (readme/SELF_SERVICE.md).
+            "clinic_forms_sudo": request.env["clinic.form"].sudo().search([
+                ("partner_id", "=", request.env.user.partner_id.id), ("state", "in", ("requested", "submitted")),
+            ]),
         })
         return request.render("clinic_portal.portal_my_clinic_appointments", values)
+
+    def _clinic_balance_values(self):
+        """What the client owes the clinic of this website (their posted, unpaid invoices)."""
+        partner = request.env.user.partner_id
+        company = request.website.company_id
+        # A sum over the visitor's own invoices (and their company's, which Odoo's /my/invoices shows
+        # them too); the method reads the invoices in sudo, narrowed to these partners.
+        balances = (partner | partner.commercial_partner_id)._get_clinic_balances(company)
+        due = sum(amounts[0] for amounts in balances.values())
+        overdue = sum(amounts[1] for amounts in balances.values())
+        return {"clinic_balance_due": due, "clinic_balance_overdue": overdue, "clinic_currency": company.currency_id}
 
     @http.route(["/my/appointments/<int:appointment_id>"], type="http", auth="public", website=True)
     def portal_clinic_appointment(self, appointment_id, access_token=None, **kw):
@@ -70,11 +96,172 @@ class ClinicCustomerPortal(CustomerPortal):
             appointment_sudo = self._document_check_access("clinic.appointment", appointment_id, access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
+        return self._clinic_render_appointment(appointment_sudo, access_token)
+
+    def _clinic_render_appointment(self, appointment_sudo, access_token, status=200, **extra):
+        """The appointment's page; ``extra``: an error and what the client had typed, to show again."""
         values = self._get_page_view_values(
             appointment_sudo, access_token, {"appointment": appointment_sudo, "page_name": "clinic_appointment"},
             "my_clinic_appointments_history", False,
         )
-        return request.render("clinic_portal.portal_clinic_appointment_page", values)
+        values.update(self._clinic_self_service_values(appointment_sudo))
+        values.update(extra)
+        return request.render("clinic_portal.portal_clinic_appointment_page", values, status=status)
+
+    def _clinic_self_service_values(self, appointment_sudo):
+        """What the appointment's page offers the client: cancel (and its terms), reschedule,
+        waitlist, forms to fill."""
+        can_change = appointment_sudo._portal_can_change()
+        partner = appointment_sudo.partner_id
+        # sudo: the forms of this appointment that are the client's own (the appointment passed
+        # the access check above); their titles and states only.
+        forms_sudo = request.env["clinic.form"].sudo().search([
+            ("appointment_id", "=", appointment_sudo.id), ("partner_id", "=", partner.id),
+            ("state", "!=", "cancelled"),
+        ])
+        return {
+            "can_change": can_change,
+            "cancel_terms": appointment_sudo._portal_cancel_terms() if can_change else {},
+            "cancel_reasons": appointment_sudo._portal_cancel_reasons() if can_change else [],
+            "waitlist_entry": appointment_sudo._portal_waitlist_entry(),
+            "forms_sudo": forms_sudo,
+            # The form pages need the client's login: a private link alone does not open them.
+            "forms_open": request.env.user.partner_id == partner,
+        }
+
+    def _clinic_check_appointment(self, appointment_id, access_token):
+        """``(appointment sudo, None)`` as ``_document_check_access`` returns it (the client's own, or
+        the holder of its private link), else ``(None, the response to send)``: 404, or 429 when
+        private links are tried too often."""
+        if access_token:
+            retry = request.env["clinic.rate.limit"]._hit("appointment_link", request.httprequest.remote_addr)
+            if retry:
+                return None, self._clinic_too_many_requests(retry)
+        try:
+            return self._document_check_access("clinic.appointment", appointment_id, access_token), None
+        except (AccessError, MissingError):
+            return None, self._clinic_not_found()
+
+    def _clinic_back(self, appointment_sudo, message):
+        return request.redirect(appointment_sudo.get_portal_url(query_string=f"&message={message}"))
+
+    @http.route(["/my/appointments/<int:appointment_id>/ics"], type="http", auth="public", website=True)
+    def portal_clinic_appointment_ics(self, appointment_id, access_token=None, **kw):
+        appointment_sudo, refused = self._clinic_check_appointment(appointment_id, access_token)
+        if refused:
+            return refused
+        content = appointment_sudo._portal_ics()
+        return request.make_response(content, headers=[
+            ("Content-Type", "text/calendar; charset=utf-8"),
+            ("Content-Disposition", content_disposition(f"{appointment_sudo.name}.ics")),
+            ("Cache-Control", "private, no-store"),
+        ])
+
+    @http.route(["/my/appointments/<int:appointment_id>/cancel"], type="http", auth="public", website=True,
+                methods=["POST"])
+    def portal_clinic_appointment_cancel(self, appointment_id, access_token=None, reason_id=None, note=None, **kw):
+        appointment_sudo, refused = self._clinic_check_appointment(appointment_id, access_token)
+        if refused:
+            return refused
+        reason = int(reason_id) if reason_id and str(reason_id).isdigit() else None
+        try:
+            # The appointment passed the access check: the client's own, or its private link.
+            appointment_sudo._portal_cancel(reason=reason, note=note)
+        except UserError as error:
+            return self._clinic_render_appointment(
+                appointment_sudo, access_token, status=400, cancel_error=str(error), cancel_note=note or "",
+                cancel_reason_id=reason,
+            )
+        return self._clinic_back(appointment_sudo, "cancelled")
+
+    @http.route(["/my/appointments/<int:appointment_id>/waitlist"], type="http", auth="public", website=True,
+                methods=["POST"])
+    def portal_clinic_appointment_waitlist(self, appointment_id, access_token=None, **kw):
+        appointment_sudo, refused = self._clinic_check_appointment(appointment_id, access_token)
+        if refused:
+            return refused
+        try:
+            # The appointment passed the access check: the client's own, or its private link.
+            appointment_sudo._portal_join_waitlist()
+        except UserError as error:
+            return self._clinic_render_appointment(appointment_sudo, access_token, status=400,
+                                                   waitlist_error=str(error))
+        return self._clinic_back(appointment_sudo, "waitlist")
+
+    @http.route(["/my/appointments/<int:appointment_id>/reschedule"], type="http", auth="public", website=True,
+                methods=["GET"])
+    def portal_clinic_appointment_reschedule_slots(self, appointment_id, access_token=None, day=None, **kw):
+        appointment_sudo, refused = self._clinic_check_appointment(appointment_id, access_token)
+        if refused:
+            return refused
+        try:
+            day = date.fromisoformat(day) if day else None
+        except ValueError:
+            day = None
+        return self._clinic_render_reschedule(appointment_sudo, access_token, day)
+
+    def _clinic_render_reschedule(self, appointment_sudo, access_token, day=None, status=200, error=None,
+                                  alternatives=None):
+        tz = pytz.timezone(appointment_sudo.location_id.tz or "UTC")
+        today = datetime.now(tz).date()
+        day = max(day or today, today)
+        slots = appointment_sudo._portal_reschedule_slots(day) if appointment_sudo._portal_can_change() else []
+        return request.render("clinic_portal.portal_clinic_reschedule", {
+            **self._prepare_portal_layout_values(),
+            "appointment": appointment_sudo,
+            "access_token": access_token,
+            "page_name": "clinic_appointment",
+            "can_change": appointment_sudo._portal_can_change(),
+            "day": day,
+            "prev_day": max(today, day - timedelta(days=RESCHEDULE_DAYS)).isoformat() if day > today else None,
+            "next_day": (day + timedelta(days=RESCHEDULE_DAYS)).isoformat(),
+            "days": self._clinic_slots_by_day(slots, tz),
+            "alternatives": self._clinic_slots_by_day(alternatives or [], tz),
+            "error": error,
+            "providers": self._clinic_provider_names(slots + list(alternatives or [])),
+            "tz": tz,
+        }, status=status)
+
+    def _clinic_slots_by_day(self, slots, tz):
+        days = {}
+        for slot in slots:
+            local = pytz.utc.localize(slot["start"]).astimezone(tz)
+            days.setdefault(local.date(), []).append(dict(slot, local=local))
+        return sorted(days.items())
+
+    def _clinic_provider_names(self, slots):
+        # sudo: the names of the providers of free times the engine offers online, which the
+        # public booking pages show anyone.
+        providers = request.env["clinic.provider"].sudo().browse({s["provider_id"] for s in slots})
+        return {provider.id: provider.name for provider in providers}
+
+    @http.route(["/my/appointments/<int:appointment_id>/reschedule"], type="http", auth="public", website=True,
+                methods=["POST"])
+    def portal_clinic_appointment_reschedule(self, appointment_id, access_token=None, slot=None, **kw):
+        appointment_sudo, refused = self._clinic_check_appointment(appointment_id, access_token)
+        if refused:
+            return refused
+        match = re.fullmatch(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\|(\d{1,9})", slot or "")
+        try:
+            if not match:
+                raise UserError(request.env._("Please choose one of the free times offered."))
+            start = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S")
+            # The appointment passed the access check; the method accepts only a slot the engine
+            # offers online.
+            appointment_sudo._portal_reschedule(start, int(match.group(2)))
+        except SlotTaken as error:
+            return self._clinic_render_reschedule(
+                appointment_sudo, access_token, status=409, error=str(error).split("\n")[0],
+                alternatives=error.alternatives,
+            )
+        except UserError as error:
+            return self._clinic_render_reschedule(appointment_sudo, access_token, status=400, error=str(error))
+        return self._clinic_back(appointment_sudo, "rescheduled")
+
+    def _clinic_not_found(self):
+        """A 404 page rendered as a response, not raised: the request's transaction is kept, so that
+        the link-guessing counter it incremented counts (a raised 404 would roll it back)."""
+        return request.render("clinic_portal.clinic_not_found", {}, status=404)
 
     def _clinic_too_many_requests(self, retry_after):
         """HTTP 429 with a page a person understands, and when to try again."""
@@ -82,3 +269,118 @@ class ClinicCustomerPortal(CustomerPortal):
             "clinic_portal.too_many_requests", {"retry_after": retry_after}, status=429,
             headers=[("Retry-After", str(retry_after))],
         )
+
+    # ------------------------------------------------------------------
+    # Waitlist offers: the private link of the offer email
+    # ------------------------------------------------------------------
+    def _clinic_check_offer(self, offer_id, access_token):
+        """``(offer sudo, None)`` when ``access_token`` is this offer's, else ``(None, 404 or 429)``."""
+        retry = request.env["clinic.rate.limit"]._hit("appointment_link", request.httprequest.remote_addr)
+        if retry:
+            return None, self._clinic_too_many_requests(retry)
+        # sudo: only to compare the offer's token with the one given; nothing is read before that.
+        offer_sudo = request.env["clinic.waitlist.offer"].sudo().browse(offer_id).exists()
+        if not offer_sudo or not offer_sudo._portal_check_token(access_token):
+            return None, self._clinic_not_found()
+        return offer_sudo, None
+
+    @http.route(["/my/waitlist/offers/<int:offer_id>"], type="http", auth="public", website=True, methods=["GET"])
+    def portal_clinic_waitlist_offer(self, offer_id, access_token=None, **kw):
+        offer_sudo, refused = self._clinic_check_offer(offer_id, access_token)
+        if refused:
+            return refused
+        return self._clinic_render_offer(offer_sudo, access_token)
+
+    def _clinic_render_offer(self, offer_sudo, access_token, status=None):
+        is_open = offer_sudo._portal_is_open()
+        if status is None:
+            # A lapsed offer says so and shows nothing of the time or the client.
+            status = 200 if is_open or offer_sudo.state == "accepted" else 404
+        return request.render("clinic_portal.portal_clinic_waitlist_offer", {
+            **self._prepare_portal_layout_values(),
+            "offer": offer_sudo,
+            "is_open": is_open,
+            "access_token": access_token,
+            "page_name": "clinic_waitlist_offer",
+        }, status=status)
+
+    @http.route(["/my/waitlist/offers/<int:offer_id>/accept"], type="http", auth="public", website=True,
+                methods=["POST"])
+    def portal_clinic_waitlist_offer_accept(self, offer_id, access_token=None, **kw):
+        offer_sudo, refused = self._clinic_check_offer(offer_id, access_token)
+        if refused:
+            return refused
+        if not offer_sudo._portal_is_open():
+            return self._clinic_render_offer(offer_sudo, access_token)
+        # The token is this offer's: accepting books this offer's slot for its own client.
+        offer_sudo._portal_accept()
+        status = 200 if offer_sudo.state == "accepted" else 409
+        return self._clinic_render_offer(offer_sudo, access_token, status=status)
+
+    # ------------------------------------------------------------------
+    # Intake and consent forms
+    # ------------------------------------------------------------------
+    def _clinic_check_form(self, form_id):
+        """The visitor's own form (sudo), or None. Portal users have no access rights on forms:
+        the search is narrowed to this id and the visitor's own partner before anything is read."""
+        user = request.env.user
+        if user._is_public():
+            return None
+        # sudo: narrowed to the one form of the logged-in client (partner_id is theirs).
+        return request.env["clinic.form"].sudo().search(
+            [("id", "=", form_id), ("partner_id", "=", user.partner_id.id), ("state", "!=", "cancelled")], limit=1,
+        ) or None
+
+    @http.route(["/my/forms/<int:form_id>"], type="http", auth="user", website=True, methods=["GET"])
+    def portal_clinic_form(self, form_id, **kw):
+        form_sudo = self._clinic_check_form(form_id)
+        if not form_sudo:
+            return self._clinic_not_found()
+        return self._clinic_render_form(form_sudo)
+
+    def _clinic_render_form(self, form_sudo, status=200, error=None, posted=None):
+        questions = form_sudo._get_questions_for_display()
+        if posted is not None:
+            # What the client typed is shown again as they typed it, with the error.
+            for question in questions:
+                question["value"] = posted.get(f"q_{question['id']}", "")
+        return request.render("clinic_portal.portal_clinic_form", {
+            **self._prepare_portal_layout_values(),
+            "form": form_sudo,
+            "questions": questions,
+            "error": error,
+            "page_name": "clinic_form",
+        }, status=status)
+
+    @http.route(["/my/forms/<int:form_id>"], type="http", auth="user", website=True, methods=["POST"])
+    def portal_clinic_form_submit(self, form_id, **post):
+        form_sudo = self._clinic_check_form(form_id)
+        if not form_sudo:
+            return self._clinic_not_found()
+        answers = {}
+        for question in form_sudo._get_questions_for_display():
+            key = f"q_{question['id']}"
+            if question["kind"] == "yes_no":
+                answers[question["id"]] = post.get(key) or ""
+            elif key in post:
+                answers[question["id"]] = post[key]
+        try:
+            # Savepoint: a wrong answer leaves the form as it was, and the page shows what was typed.
+            with request.env.cr.savepoint():
+                form_sudo._submit(answers=answers)
+        except UserError as error:
+            return self._clinic_render_form(form_sudo, status=400, error=str(error), posted=post)
+        return request.redirect(f"/my/forms/{form_sudo.id}")
+
+    @http.route(["/my/forms/<int:form_id>/sign"], type="json", auth="user", website=True)
+    def portal_clinic_form_sign(self, form_id, name=None, signature=None, **kw):
+        """Called by the portal's signature dialog (JSON, as sale orders are signed)."""
+        form_sudo = self._clinic_check_form(form_id)
+        if not form_sudo:
+            return {"error": request.env._("This form is not yours to sign.")}
+        try:
+            with request.env.cr.savepoint():
+                form_sudo._sign(name, signature, ip=request.httprequest.remote_addr)
+        except UserError as error:
+            return {"error": str(error)}
+        return {"force_refresh": True, "redirect_url": f"/my/forms/{form_sudo.id}"}
