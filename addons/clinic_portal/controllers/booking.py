@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from werkzeug.urls import url_encode
 
-from odoo import fields, http
+from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
@@ -115,7 +115,7 @@ class ClinicBooking(CustomerPortal):
             return request.not_found()
         except SlotTaken as error:
             values["taken"] = True
-            values["message"] = request.env._("Sorry, this time was just taken by someone else.")
+            values["message"] = request.env._("Sorry, this time was just taken. Please choose another one.")
             # The next free times, with the providers this website shows; any of them may be
             # chosen (the form then books with "the first available").
             values["alternatives"] = [a for a in error.alternatives if a["provider_id"] in choice["providers"].ids]
@@ -225,7 +225,6 @@ class ClinicBooking(CustomerPortal):
             "errors": values.get("errors", {}),
             "provider_names": {p.id: p.name for p in values["choice"]["providers"]},
             "signed_in": not request.env.user._is_public(),
-            "today": fields.Date.context_today(request.env.user).isoformat(),
             "login_url": "/web/login?" + url_encode({"redirect": self._booking_url(values["params"])}),
         })
         if slot:

@@ -105,7 +105,10 @@ class ClinicAppointment(models.Model):
             # transaction with the online rules (source "portal") and every addon's rules, for this
             # visitor's own client record. The context is the visitor's, without any key of theirs
             # that could change what the booking does.
-            Booking = self.sudo().with_context(clinic_no_messages=False, tracking_disable=False)
+            # The visitor (the public user) does not follow the appointment they made.
+            Booking = self.sudo().with_context(
+                clinic_no_messages=False, tracking_disable=False, mail_create_nosubscribe=True,
+            )
             appointment = Booking._book_slot(service, slot, partner, source="portal")
             appointment._portal_ensure_token()
         return appointment
