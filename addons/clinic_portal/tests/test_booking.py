@@ -311,6 +311,12 @@ class TestOnlineBooking(BookingCase):
         data.update(service=self.service.id, slot=f"{FIRST:%Y-%m-%dT%H:%M}_{hidden.id}")
         self.assertEqual(self.url_open(f"{BOOK}/confirm", data=data).status_code, 404)
         self.assertEqual(self.counts(), before)
+        # Beyond the booking horizon, nothing is offered.
+        self.service.horizon_days = 1
+        days = self.url_open(self.step_url()).text
+        self.assertIn("slot=2026-03-03T", days)
+        self.assertNotIn("slot=2026-03-04T", days)
+        self.assertNotIn("day=2026-03-04", days)
         # A time outside the online rules (now under the minimum notice) is not booked.
         self.service.min_notice_hours = 24
         response = self.confirm(page=page, **DETAILS)
@@ -434,6 +440,30 @@ class TestOnlineBooking(BookingCase):
                                                            **DETAILS))
         self.assertEqual(asked, ["robot-token", "human-token"])
         self.assertEqual(appointment.start, FIRST)
+
+    def test_forms_waiting_are_mentioned(self):
+        consent = self.env["clinic.form.template"].create({
+            "name": "Tour consent", "kind": "consent", "company_id": self.company.id,
+            "service_ids": [Command.set(self.service.ids)], "consent_text": "<p>I consent.</p>",
+            "question_ids": [Command.create({"label": "Pregnant", "kind": "yes_no"})],
+        })
+        consent.action_publish()
+        appointment, token = self.booked(self.confirm(**DETAILS))
+        self.assertEqual(appointment.form_ids.template_id, consent, "requested by the booking (charting)")
+        done = self.url_open(f"{BOOK}/done/{appointment.id}?access_token={token}").text
+        self.assertIn("One form is waiting for you", done)
+        self.assertIn(f'href="/my/appointments/{appointment.id}?access_token={token}"', done)
+        other, other_token = self.booked(self.confirm(start=FIRST + timedelta(hours=1), service=self.other_service(),
+                                                      **dict(DETAILS, email="other@example.com")))
+        done = self.url_open(f"{BOOK}/done/{other.id}?access_token={other_token}").text
+        self.assertNotIn("waiting for you", done, "a service without forms")
+
+    def other_service(self):
+        service = self.env["clinic.service"].create({
+            "name": "Tour Booking Massage", "duration": 30, "slot_interval": 30, "company_id": self.company.id,
+        })
+        self.provider.service_ids |= service
+        return service
 
     def test_menu_and_portal_home_lead_to_booking(self):
         self.assertIn('href="/book"', self.url_open("/").text)
