@@ -147,7 +147,10 @@ class ClinicBooking(CustomerPortal):
             "email_queued": appointment_sudo._clinic_confirmation_queued(),
             "forms_to_sign": appointment_sudo.clinic_forms_to_sign,
         }
-        return request.render("clinic_portal.booking_done", values, headers=[("Cache-Control", "no-store")])
+        # The address holds the private link's token: not kept by caches, not sent on to other sites.
+        return request.render("clinic_portal.booking_done", values, headers=[
+            ("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer"),
+        ])
 
     @http.route(f"{BOOK}/done/<int:appointment_id>/calendar.ics", type="http", auth="public", methods=["GET"],
                 sitemap=False, readonly=False)

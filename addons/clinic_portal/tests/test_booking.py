@@ -466,9 +466,11 @@ class TestOnlineBooking(BookingCase):
         return service
 
     def test_menu_and_portal_home_lead_to_booking(self):
-        self.assertIn('href="/book"', self.url_open("/").text)
+        menu_entry = re.compile(r'<a role="menuitem" href="/book"[^>]*>\s*<span>Book online</span>')
+        self.assertRegex(self.url_open("/").text, menu_entry)
         self.authenticate("t_book_client", "t_book_client_pw")
-        self.assertIn('href="/book"', self.url_open("/my").text)
+        home = self.url_open("/my").text
+        self.assertIn('href="/book" title="Book an appointment"', home, "the portal home's card")
 
 
 @tagged("post_install", "-at_install")
