@@ -7,12 +7,16 @@ from urllib.parse import parse_qs, urlparse
 from odoo import Command
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
+from odoo.addons.clinic_scheduling.tests.common import ExactQueryCountMixin
 from odoo.addons.google_recaptcha.models import ir_http as recaptcha_ir_http
 
 BOOK = "/book"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 # Tuesday 2026-03-03 9:00 in Toronto, the first free time of the week frozen below.
 FIRST = datetime(2026, 3, 3, 14, 0)
+# Queries of the date and time step for an anonymous visitor (website page, session, rate limit,
+# public choices, one engine call).
+SLOT_STEP_QUERIES = 23
 DETAILS = {"name": "Robin Newclient", "email": "robin.new@example.com", "phone": "+1 416 555 0123",
            "birthdate": "1990-02-03"}
 
@@ -89,7 +93,7 @@ class BookingCase(HttpCase):
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-02 20:00:00")  # Monday 15:00 in Toronto: with 2 hours' notice, nothing more today
-class TestOnlineBooking(BookingCase):
+class TestOnlineBooking(ExactQueryCountMixin, BookingCase):
 
     def test_anonymous_new_client_books(self):
         # Each step links to the next with ids only.
@@ -464,6 +468,23 @@ class TestOnlineBooking(BookingCase):
         })
         self.provider.service_ids |= service
         return service
+
+    def test_free_times_cost_the_same_whatever_the_providers(self):
+        """The date and time step: one engine call and a fixed number of queries, not one per
+        provider, day or slot (first available over four weeks)."""
+        for _warm_up in range(3):
+            self.url_open(self.step_url())
+        with self.assertQueryCountExactly(SLOT_STEP_QUERIES):
+            page = self.url_open(self.step_url())
+        self.assertEqual(page.text.count("o_clinic_booking_slot\""), 16, "Tuesday 9:00-17:00, every 30 minutes")
+        self.env["clinic.provider"].create([{
+            "name": f"Tour Colleague {n}", "tz": self.tz, "company_id": self.company.id,
+            "resource_calendar_id": self.provider.resource_calendar_id.id,
+            "service_ids": [Command.set(self.service.ids)], "location_ids": [Command.set(self.location.ids)],
+        } for n in range(3)])
+        self.url_open(self.step_url())
+        with self.assertQueryCountExactly(SLOT_STEP_QUERIES):
+            self.url_open(self.step_url())
 
     def test_menu_and_portal_home_lead_to_booking(self):
         menu_entry = re.compile(r'<a role="menuitem" href="/book"[^>]*>\s*<span>Book online</span>')
