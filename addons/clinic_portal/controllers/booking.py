@@ -226,6 +226,7 @@ class ClinicBooking(CustomerPortal):
             "slot": slot,
             "form": form or {},
             "errors": values.get("errors", {}),
+            "first_error": next((name for name in ONLINE_CLIENT_FIELDS if name in values.get("errors", {})), None),
             "provider_names": {p.id: p.name for p in values["choice"]["providers"]},
             "signed_in": not request.env.user._is_public(),
             "login_url": "/web/login?" + url_encode({"redirect": self._booking_url(values["params"])}),

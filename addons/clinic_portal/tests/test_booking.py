@@ -192,6 +192,9 @@ class TestOnlineBooking(ExactQueryCountMixin, BookingCase):
             self.assertIn(message, response.text)
         self.assertIn('value="not-an-email"', response.text)
         self.assertIn('aria-invalid="true"', response.text)
+        self.assertIn("Please check the fields marked below", response.text)
+        self.assertEqual(response.text.count('autofocus="autofocus"'), 1, "the first wrong field has the focus")
+        self.assertRegex(response.text, r'<input[^>]*id="o_clinic_booking_name"[^>]*autofocus="autofocus"')
         self.assertEqual(self.counts(), before)
 
     def test_every_input_is_labelled(self):
