@@ -114,7 +114,6 @@ class ClinicBooking(CustomerPortal):
         except MissingError:
             return request.not_found()
         except SlotTaken as error:
-            values["taken"] = True
             values["message"] = request.env._("Sorry, this time was just taken. Please choose another one.")
             # The next free times, with the providers this website shows; any of them may be
             # chosen (the form then books with "the first available").
