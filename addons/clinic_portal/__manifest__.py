@@ -14,6 +14,7 @@
         "data/website_data.xml",
         "views/clinic_portal_templates.xml",
         "views/clinic_booking_templates.xml",
+        "views/clinic_service_views.xml",
         "views/clinic_self_service_templates.xml",
     ],
     "demo": ["demo/clinic_portal_demo.xml"],

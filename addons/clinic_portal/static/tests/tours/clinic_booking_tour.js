@@ -1,0 +1,105 @@
+import { registry } from "@web/core/registry";
+
+/**
+ * Online booking (/book) by a visitor who is not signed in: every choice is a click on a link,
+ * the details are typed in labelled fields, the booking is confirmed with the form's button.
+ */
+function noSidewaysScroll() {
+    // On a phone, nothing of the page is wider than the screen.
+    if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+        throw new Error(
+            `The page is ${document.documentElement.scrollWidth}px wide on a ${window.innerWidth}px screen`
+        );
+    }
+}
+
+function bookingSteps(name, email) {
+    return [
+        {
+            content: "Choose the location",
+            trigger: ".o_clinic_booking_locations a:contains('Tour Booking Clinic')",
+            run: "click",
+        },
+        {
+            content: "Choose the service",
+            trigger: ".o_clinic_booking_services a:contains('Tour Booking Physio')",
+            run: "click",
+        },
+        {
+            content: "Let the clinic choose the provider",
+            trigger: ".o_clinic_booking_providers a.o_clinic_booking_any",
+            run: "click",
+        },
+        {
+            content: "The next available dates are shown, the first one chosen",
+            trigger: ".o_clinic_booking_days a[aria-current='date']",
+            run: noSidewaysScroll,
+        },
+        {
+            content: "Choose the first free time",
+            trigger: ".o_clinic_booking_slots a.o_clinic_booking_slot:contains('Tour Provider')",
+            run: "click",
+        },
+        {
+            content: "Confirm without details: the form says what is missing",
+            trigger: "button.o_clinic_booking_confirm",
+            run: "click",
+        },
+        {
+            content: "The name is asked for",
+            trigger: "#o_clinic_booking_name.is-invalid",
+        },
+        {
+            content: "Type the name",
+            trigger: "label[for='o_clinic_booking_name']:contains('Full name') ~ input#o_clinic_booking_name",
+            run: `edit ${name}`,
+        },
+        {
+            content: "Type the email",
+            trigger: "label[for='o_clinic_booking_email'] ~ input#o_clinic_booking_email",
+            run: `edit ${email}`,
+        },
+        {
+            content: "Type the phone number",
+            trigger: "label[for='o_clinic_booking_phone'] ~ input#o_clinic_booking_phone",
+            run: "edit +1 416 555 0177",
+        },
+        {
+            content: "Type the date of birth",
+            trigger: "label[for='o_clinic_booking_birthdate'] ~ input#o_clinic_booking_birthdate",
+            run: "edit 1984-05-06",
+        },
+        {
+            content: "The form fits the screen",
+            trigger: "button.o_clinic_booking_confirm",
+            run: noSidewaysScroll,
+        },
+        {
+            content: "Confirm the booking",
+            trigger: "button.o_clinic_booking_confirm",
+            run: "click",
+        },
+        {
+            content: "The appointment is booked, with its calendar file",
+            trigger: ".o_clinic_booking_done:contains('Tour Booking Physio'):contains('Tour Provider') a.o_clinic_booking_ics",
+            run: noSidewaysScroll,
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("clinic_booking_new_client", {
+    url: "/",
+    steps: () => [
+        {
+            content: "The website's menu leads to booking",
+            trigger: "header a[href='/book']:contains('Book online')",
+            run: "click",
+        },
+        ...bookingSteps("Robin Tourclient", "robin.tour@example.com"),
+    ],
+});
+
+registry.category("web_tour.tours").add("clinic_booking_new_client_phone", {
+    url: "/book",
+    steps: () => bookingSteps("Sasha Phoneclient", "sasha.phone@example.com"),
+});
