@@ -6,6 +6,7 @@ import pytz
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import content_disposition, request
+from odoo.tools import consteq
 
 from odoo.addons.clinic_scheduling.exceptions import SlotTaken
 
@@ -104,11 +105,11 @@ class ClinicCustomerPortal(CustomerPortal):
             appointment_sudo, access_token, {"appointment": appointment_sudo, "page_name": "clinic_appointment"},
             "my_clinic_appointments_history", False,
         )
-        values.update(self._clinic_self_service_values(appointment_sudo))
+        values.update(self._clinic_self_service_values(appointment_sudo, access_token))
         values.update(extra)
         return request.render("clinic_portal.portal_clinic_appointment_page", values, status=status)
 
-    def _clinic_self_service_values(self, appointment_sudo):
+    def _clinic_self_service_values(self, appointment_sudo, access_token=None):
         """What the appointment's page offers the client: cancel (and its terms), reschedule,
         waitlist, forms to fill."""
         can_change = appointment_sudo._portal_can_change()
@@ -125,8 +126,10 @@ class ClinicCustomerPortal(CustomerPortal):
             "cancel_reasons": appointment_sudo._portal_cancel_reasons() if can_change else [],
             "waitlist_entry": appointment_sudo._portal_waitlist_entry(),
             "forms_sudo": forms_sudo,
-            # The form pages need the client's login: a private link alone does not open them.
-            "forms_open": request.env.user.partner_id == partner,
+            # The client, or the holder of the appointment's private link (a client who booked
+            # online has no login): the form pages check the same.
+            "forms_open": request.env.user.partner_id == partner or bool(access_token),
+            "forms_token": access_token if request.env.user.partner_id != partner else None,
         }
 
     def _clinic_check_appointment(self, appointment_id, access_token):
@@ -320,25 +323,45 @@ class ClinicCustomerPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # Intake and consent forms
     # ------------------------------------------------------------------
-    def _clinic_check_form(self, form_id):
-        """The visitor's own form (sudo), or None. Portal users have no access rights on forms:
-        the search is narrowed to this id and the visitor's own partner before anything is read."""
+    def _clinic_check_form(self, form_id, access_token=None):
+        """The visitor's form (sudo), or None: the logged-in client's own, or a form of the
+        appointment whose private link (``access_token``) the visitor holds, as the appointment's
+        page is opened (a client who booked online has no login). Portal users have no access
+        rights on forms: the search is narrowed to this id and that partner or appointment before
+        anything is read."""
         user = request.env.user
+        domain = [("id", "=", form_id), ("state", "!=", "cancelled")]
+        if access_token:
+            # sudo: the token is compared with the appointment's own, in constant time, below.
+            form_sudo = request.env["clinic.form"].sudo().search(domain + [("appointment_id", "!=", False)], limit=1)
+            token = form_sudo.appointment_id.access_token
+            if form_sudo and token and consteq(token, access_token):
+                return form_sudo
+            return None
         if user._is_public():
             return None
         # sudo: narrowed to the one form of the logged-in client (partner_id is theirs).
         return request.env["clinic.form"].sudo().search(
-            [("id", "=", form_id), ("partner_id", "=", user.partner_id.id), ("state", "!=", "cancelled")], limit=1,
-        ) or None
+            domain + [("partner_id", "=", user.partner_id.id)], limit=1) or None
 
-    @http.route(["/my/forms/<int:form_id>"], type="http", auth="user", website=True, methods=["GET"])
-    def portal_clinic_form(self, form_id, **kw):
-        form_sudo = self._clinic_check_form(form_id)
+    def _clinic_form_url(self, form_sudo, access_token=None, suffix=""):
+        return f"/my/forms/{form_sudo.id}{suffix}" + (f"?access_token={access_token}" if access_token else "")
+
+    @http.route(["/my/forms/<int:form_id>"], type="http", auth="public", website=True, methods=["GET"])
+    def portal_clinic_form(self, form_id, access_token=None, **kw):
+        if access_token:
+            # A private link is a secret in the URL: whoever tries many of them is slowed down.
+            retry = request.env["clinic.rate.limit"]._hit("appointment_link", request.httprequest.remote_addr)
+            if retry:
+                return self._clinic_too_many_requests(retry)
+        form_sudo = self._clinic_check_form(form_id, access_token)
         if not form_sudo:
+            if not access_token and request.env.user._is_public():
+                return request.redirect(f"/web/login?redirect=/my/forms/{form_id}")
             return self._clinic_not_found()
-        return self._clinic_render_form(form_sudo)
+        return self._clinic_render_form(form_sudo, access_token=access_token)
 
-    def _clinic_render_form(self, form_sudo, status=200, error=None, posted=None):
+    def _clinic_render_form(self, form_sudo, status=200, error=None, posted=None, access_token=None):
         questions = form_sudo._get_questions_for_display()
         if posted is not None:
             # What the client typed is shown again as they typed it, with the error.
@@ -350,12 +373,21 @@ class ClinicCustomerPortal(CustomerPortal):
             "questions": questions,
             "error": error,
             "page_name": "clinic_form",
+            "form_token": access_token,
+            "form_url": self._clinic_form_url(form_sudo, access_token),
+            "sign_url": self._clinic_form_url(form_sudo, access_token, "/sign"),
         }, status=status)
 
-    @http.route(["/my/forms/<int:form_id>"], type="http", auth="user", website=True, methods=["POST"])
-    def portal_clinic_form_submit(self, form_id, **post):
-        form_sudo = self._clinic_check_form(form_id)
+    @http.route(["/my/forms/<int:form_id>"], type="http", auth="public", website=True, methods=["POST"])
+    def portal_clinic_form_submit(self, form_id, access_token=None, **post):
+        if access_token:
+            retry = request.env["clinic.rate.limit"]._hit("appointment_link", request.httprequest.remote_addr)
+            if retry:
+                return self._clinic_too_many_requests(retry)
+        form_sudo = self._clinic_check_form(form_id, access_token)
         if not form_sudo:
+            if not access_token and request.env.user._is_public():
+                return request.redirect(f"/web/login?redirect=/my/forms/{form_id}")
             return self._clinic_not_found()
         answers = {}
         for question in form_sudo._get_questions_for_display():
@@ -369,13 +401,18 @@ class ClinicCustomerPortal(CustomerPortal):
             with request.env.cr.savepoint():
                 form_sudo._submit(answers=answers)
         except UserError as error:
-            return self._clinic_render_form(form_sudo, status=400, error=str(error), posted=post)
-        return request.redirect(f"/my/forms/{form_sudo.id}")
+            return self._clinic_render_form(form_sudo, status=400, error=str(error), posted=post,
+                                            access_token=access_token)
+        return request.redirect(self._clinic_form_url(form_sudo, access_token))
 
-    @http.route(["/my/forms/<int:form_id>/sign"], type="json", auth="user", website=True)
-    def portal_clinic_form_sign(self, form_id, name=None, signature=None, **kw):
+    @http.route(["/my/forms/<int:form_id>/sign"], type="json", auth="public", website=True)
+    def portal_clinic_form_sign(self, form_id, name=None, signature=None, access_token=None, **kw):
         """Called by the portal's signature dialog (JSON, as sale orders are signed)."""
-        form_sudo = self._clinic_check_form(form_id)
+        if access_token:
+            retry = request.env["clinic.rate.limit"]._hit("appointment_link", request.httprequest.remote_addr)
+            if retry:
+                return {"error": request.env._("Too many requests: try again in %s seconds.", retry)}
+        form_sudo = self._clinic_check_form(form_id, access_token)
         if not form_sudo:
             return {"error": request.env._("This form is not yours to sign.")}
         try:
@@ -383,4 +420,4 @@ class ClinicCustomerPortal(CustomerPortal):
                 form_sudo._sign(name, signature, ip=request.httprequest.remote_addr)
         except UserError as error:
             return {"error": str(error)}
-        return {"force_refresh": True, "redirect_url": f"/my/forms/{form_sudo.id}"}
+        return {"force_refresh": True, "redirect_url": self._clinic_form_url(form_sudo, access_token)}

@@ -128,12 +128,12 @@ class TestSelfServiceAccess(SelfServiceCase):
         base = f"/my/appointments/{appointment.id}"
         slot = "2026-03-05 15:00:00|%s" % self.pat.id
         return {
-            "get": [f"{base}/ics{q}", f"{base}/reschedule{q}", f"/my/forms/{self.form.id}"],
+            "get": [f"{base}/ics{q}", f"{base}/reschedule{q}", f"/my/forms/{self.form.id}{q}"],
             "post": [
                 (f"{base}/cancel", {"access_token": token} if token else {}),
                 (f"{base}/reschedule", dict({"slot": slot}, **({"access_token": token} if token else {}))),
                 (f"{base}/waitlist", {"access_token": token} if token else {}),
-                (f"/my/forms/{self.form.id}", {f"q_{self.allergies.id}": "Peanuts"}),
+                (f"/my/forms/{self.form.id}{q}", {f"q_{self.allergies.id}": "Peanuts"}),
             ],
         }
 
@@ -143,7 +143,7 @@ class TestSelfServiceAccess(SelfServiceCase):
         for url in routes["get"]:
             with self.subTest(url=url):
                 response = self.url_open(url, allow_redirects=False)
-                if url.startswith("/my/forms") and not logged_in:
+                if url.startswith("/my/forms") and not logged_in and not token:
                     self.assertEqual(response.status_code, 303)
                     self.assertIn("/web/login", response.headers["Location"])
                 else:
@@ -152,7 +152,7 @@ class TestSelfServiceAccess(SelfServiceCase):
         for url, data in routes["post"]:
             with self.subTest(url=url):
                 response = self.post(url, data)
-                if url.startswith("/my/forms") and not logged_in:
+                if url.startswith("/my/forms") and not logged_in and not token:
                     self.assertEqual(response.status_code, 303)
                     self.assertIn("/web/login", response.headers["Location"])
                 else:
@@ -161,7 +161,7 @@ class TestSelfServiceAccess(SelfServiceCase):
         # Signing (JSON-RPC, as the portal's signature dialog calls it): refused, the form unchanged.
         sign = self.url_open(f"/my/forms/{self.form.id}/sign", data=json.dumps({
             "jsonrpc": "2.0", "method": "call", "id": 1,
-            "params": {"name": "Mallory", "signature": signature_png()},
+            "params": {"name": "Mallory", "signature": signature_png(), **({"access_token": token} if token else {})},
         }), headers={"Content-Type": "application/json"})
         self.assertNotIn("redirect_url", sign.json().get("result") or {})
         self.assertIn("error", sign.json().get("result") or sign.json())
@@ -407,6 +407,33 @@ class TestSelfService(SelfServiceCase):
         self.assertEqual(response.status_code, 409)
         self.assertIn("o_clinic_offer_taken", response.text)
         self.assertEqual((offer.state, entry.state, self.mine.state), ("taken", "waiting", "booked"))
+
+    def test_a_client_who_booked_online_fills_and_signs_with_the_private_link(self):
+        """No login (booked online): the appointment's private link opens its forms, and only them."""
+        self.mine._portal_ensure_token()
+        token = self.mine.access_token
+        self.authenticate(None, None)
+        detail = self.url_open(f"{self.mine.access_url}?access_token={token}")
+        self.assertIn(f'href="/my/forms/{self.form.id}?access_token={token}"', detail.text)
+        page = self.url_open(f"/my/forms/{self.form.id}?access_token={token}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Any allergies?", page.text)
+        saved = self.post(f"/my/forms/{self.form.id}?access_token={token}",
+                          {f"q_{self.allergies.id}": "Peanuts", f"q_{self.first_visit.id}": "yes"})
+        self.assertEqual(saved.status_code, 303)
+        self.assertIn(f"access_token={token}", saved.headers["Location"])
+        self.assertEqual(self.form.state, "submitted")
+        result = self.make_jsonrpc_request(f"/my/forms/{self.form.id}/sign", {
+            "name": "Alex Selfserve", "signature": signature_png(), "access_token": token})
+        self.assertEqual(result.get("redirect_url"), f"/my/forms/{self.form.id}?access_token={token}")
+        self.form.invalidate_recordset()
+        self.assertEqual((self.form.state, self.form.signed_name, self.form.signed_ip),
+                         ("signed", "Alex Selfserve", "127.0.0.1"))
+        # Another appointment's link opens no form of this one.
+        self.theirs._portal_ensure_token()
+        other = self.url_open(f"/my/forms/{self.form.id}?access_token={self.theirs.access_token}")
+        self.assertEqual(other.status_code, 404)
+        self.assertLeaksNothing(other, "Any allergies?", "Peanuts")
 
     def test_fill_and_sign_a_form(self):
         detail = self.url_open(self.mine.access_url)
