@@ -10,10 +10,12 @@ one request after the other on their own connection,
 
     GET /clinic/api/v1/services/<id>/slots?date_from=<tomorrow>&date_to=<tomorrow + 13 days>
 
-for the demo's physiotherapy follow-up (14 days of one service, every provider offering it).
+for the demo's physiotherapy follow-up (14 days of one service, every provider offering it): first
+as visitors ask (the server reuses an answer for 10 seconds, controllers/api.py), then with
+"Cache-Control: no-cache" (every answer computed: the engine's cost behind the API under that load).
 
-Reports the requests per second, the latency (p50, p95, max; target p95 <= 300 ms), the HTTP
-statuses (all 200) and the slots in an answer. The availability rate limit counts each visitor as
+Reports for each the requests per second, the latency (p50, p95, max; target p95 <= 300 ms for the
+first), the HTTP statuses (all 200) and the slots in an answer. The availability rate limit counts each visitor as
 in production: 50 visitors asking back to back exceed the default of 120 a minute each, so the run
 raises it (system parameter clinic_portal.rate_limit.availability) and puts it back afterwards.
 Writes bench/results/portal.json (portal-smoke.json); exits non-zero on a status other than 200, a
@@ -44,7 +46,11 @@ from bench_booking_contention import LOG, free_port, stop_server  # noqa: E402
 
 TARGET_P95_MS = 300
 VISITORS = {"bench": 50, "smoke": 5}
-DURATION_S = {"bench": 30, "smoke": 5}
+DURATION_S = {"bench": 20, "smoke": 3}
+# What visitors get (the server reuses an answer for 10 seconds), and every answer computed afresh
+# ("Cache-Control: no-cache": the cost of the engine behind the API under the same load).
+PHASES = {"answers reused": {}, "every answer computed": {"Cache-Control": "no-cache"}}
+TARGET_PHASE = "answers reused"
 DAYS = 14
 SERVICE = "clinic_scheduling.service_physio_followup_demo"
 RATE_PARAM = "clinic_portal.rate_limit.availability"
@@ -120,10 +126,10 @@ def start_server(db, workers):
     sys.exit(f"The multi-worker Odoo server did not answer: see {LOG.relative_to(ROOT)}")
 
 
-def visit(url, path, index, until, results, lock):
+def visit(url, path, index, until, results, lock, extra_headers):
     """One visitor: requests back to back on its own connection until ``until``."""
     session = requests.Session()
-    headers = {"X-Forwarded-For": f"198.51.100.{index + 1}"}
+    headers = {"X-Forwarded-For": f"198.51.100.{index + 1}", **extra_headers}
     mine = []
     while time.time() < until:
         began = time.perf_counter()
@@ -155,45 +161,56 @@ def main():
             thread.start()
         for thread in warm:
             thread.join()
-        results, lock = [], threading.Lock()
-        until = time.time() + duration
-        threads = [threading.Thread(target=visit, args=(url, path, index, until, results, lock))
-                   for index in range(visitors)]
-        began = time.time()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.time() - began
+        phases = {name: run_phase(url, path, visitors, duration, headers) for name, headers in PHASES.items()}
     finally:
         stop_server(process)
         set_rate_limit(db, before)
     log = LOG.read_text()
+    report = {
+        "database": db, "visitors": visitors, "workers": workers, "days": DAYS, "phases": phases,
+        "target_p95_ms": TARGET_P95_MS, "tracebacks_in_log": log.count("Traceback"),
+        "machine": {"cores": os.cpu_count(), "load_average": os.getloadavg()[0]},
+    }
+    path_out = results_path("portal", args.smoke)
+    path_out.parent.mkdir(exist_ok=True)
+    path_out.write_text(json.dumps(report, indent=2) + "\n")
+    failed = bool(report["tracebacks_in_log"])
+    for name, phase in phases.items():
+        print(f"Availability API, {name}: {visitors} visitors, {workers} workers, {DAYS} days of one service: "
+              f"{phase['requests_per_s']} requests/s, p50 {phase['p50_ms']} ms, p95 {phase['p95_ms']} ms, "
+              f"max {phase['max_ms']} ms, statuses {phase['statuses']}, {phase['slots_per_answer']} slots an answer",
+              flush=True)
+        failed |= set(phase["statuses"]) != {"200"} or not phase["slots_per_answer"]
+    print(f"Target p95 <= {TARGET_P95_MS} ms for the answers visitors get (reused by the server): "
+          f"{'met' if phases[TARGET_PHASE]['p95_ms'] <= TARGET_P95_MS else 'MISSED'}", flush=True)
+    if not args.smoke and phases[TARGET_PHASE]["p95_ms"] > TARGET_P95_MS:
+        failed = True
+    print(f"Written to {path_out.relative_to(ROOT)}{' — FAILED' if failed else ''}", flush=True)
+    return 1 if failed else 0
+
+
+def run_phase(url, path, visitors, duration, headers):
+    results, lock = [], threading.Lock()
+    until = time.time() + duration
+    threads = [threading.Thread(target=visit, args=(url, path, index, until, results, lock, headers))
+               for index in range(visitors)]
+    began = time.time()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.time() - began
     latencies = sorted(result[0] for result in results)
     statuses = {}
     for _ms, status, _slots in results:
         statuses[str(status)] = statuses.get(str(status), 0) + 1
     p95 = statistics.quantiles(latencies, n=20)[18] if len(latencies) > 1 else latencies[0]
-    report = {
-        "database": db, "visitors": visitors, "workers": workers, "duration_s": round(elapsed, 1),
-        "days": DAYS, "requests": len(results), "requests_per_s": round(len(results) / elapsed, 1),
-        "p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(p95, 1), "max_ms": round(latencies[-1], 1),
-        "statuses": statuses, "slots_per_answer": max(result[2] for result in results),
-        "target_p95_ms": TARGET_P95_MS, "tracebacks_in_log": log.count("Traceback"),
-        "machine": {"cores": os.cpu_count()},
+    return {
+        "duration_s": round(elapsed, 1), "requests": len(results),
+        "requests_per_s": round(len(results) / elapsed, 1), "p50_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(p95, 1), "max_ms": round(latencies[-1], 1), "statuses": statuses,
+        "slots_per_answer": max(result[2] for result in results),
     }
-    path_out = results_path("portal", args.smoke)
-    path_out.parent.mkdir(exist_ok=True)
-    path_out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"Availability API, {visitors} visitors, {workers} workers, {DAYS} days of one service: "
-          f"{report['requests_per_s']} requests/s, p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms "
-          f"(target <= {TARGET_P95_MS}), max {report['max_ms']} ms, statuses {statuses}, "
-          f"{report['slots_per_answer']} slots an answer", flush=True)
-    failed = set(statuses) != {"200"} or report["tracebacks_in_log"] or not report["slots_per_answer"]
-    if not args.smoke and p95 > TARGET_P95_MS:
-        failed = True
-    print(f"Written to {path_out.relative_to(ROOT)}{' — FAILED' if failed else ''}", flush=True)
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@ with an ETag. Documented in readme/API.md and static/api/openapi.yaml.
 Routes are read/write (not ``readonly=True``): the rate limit counts each request in the database.
 """
 import re
+import threading
+import time
+from collections import OrderedDict
 from datetime import date
 
 from odoo import http
@@ -20,6 +23,14 @@ API = "/clinic/api/v1"
 # Seconds a browser or proxy may keep an answer: lists change rarely, free slots every booking.
 LIST_MAX_AGE = 300
 SLOTS_MAX_AGE = 30
+# Seconds this server reuses an answer it computed for the same question (per worker process): the
+# same public data for every visitor, fresher than what proxies may keep (max-age above). A booking
+# always re-checks its time (_book_slot), so a slot shown a few seconds after it was taken is
+# refused with the next free times. A request with "Cache-Control: no-cache" gets a fresh answer.
+SERVER_CACHE_S = {LIST_MAX_AGE: 60, SLOTS_MAX_AGE: 10}
+SERVER_CACHE_SIZE = 512
+_answers = OrderedDict()
+_answers_lock = threading.Lock()
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: a larger id cannot exist
 ID_PATTERN = re.compile(r"[1-9][0-9]{0,9}")
 DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -99,7 +110,11 @@ class ClinicPublicApi(http.Controller):
             website = request.env["website"].get_current_website()
             lang = self._api_lang(website, params.get("lang"))
             env = request.env(context=dict(request.env.context, lang=lang))
-            data = call(env, env["res.company"].browse(website.company_id.id))
+            key = (request.env.cr.dbname, website.id, lang, request.httprequest.path, tuple(sorted(params.items())))
+            data = self._api_cached(key, max_age)
+            if data is None:
+                data = call(env, env["res.company"].browse(website.company_id.id))
+                self._api_remember(key, max_age, data)
         except MissingError as error:
             return self._api_error(404, "not_found", error.args[0])
         except ValidationError as error:
@@ -107,6 +122,27 @@ class ClinicPublicApi(http.Controller):
         response = request.make_json_response(data, headers=[("Cache-Control", f"public, max-age={max_age}")])
         response.add_etag()
         return response.make_conditional(request.httprequest)
+
+    def _api_cached(self, key, max_age):
+        """The answer computed for ``key`` within the last few seconds, or None."""
+        ttl = SERVER_CACHE_S.get(max_age)
+        if not ttl or "no-cache" in (request.httprequest.headers.get("Cache-Control") or ""):
+            return None
+        with _answers_lock:
+            hit = _answers.get(key)
+            if hit and hit[0] > time.monotonic():
+                return hit[1]
+        return None
+
+    def _api_remember(self, key, max_age, data):
+        ttl = SERVER_CACHE_S.get(max_age)
+        if not ttl:
+            return
+        with _answers_lock:
+            _answers[key] = (time.monotonic() + ttl, data)
+            _answers.move_to_end(key)
+            while len(_answers) > SERVER_CACHE_SIZE:
+                _answers.popitem(last=False)
 
     def _api_error(self, status, code, message, headers=()):
         return request.make_json_response(

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from odoo import Command
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged, warmup
 
+from odoo.addons.clinic_portal.controllers import api
 from odoo.addons.clinic_scheduling.tests.common import ClinicCase
 
 API = "/clinic/api/v1"
@@ -101,8 +102,13 @@ class TestPublicApi(HttpCase):
                        "Jane Privateclient", "jane.client@example.com", "555 0199", "t_api_alice"):
             self.assertNotIn(secret, text)
 
-    def slots(self, service, query):
-        response = self.get(f"services/{service.id}/slots?{query}")
+    def setUp(self):
+        super().setUp()
+        api._answers.clear()  # each test starts with no answer remembered by the server
+
+    def slots(self, service, query, fresh=False):
+        headers = {"Cache-Control": "no-cache"} if fresh else {}
+        response = self.get(f"services/{service.id}/slots?{query}", headers=headers)
         self.assertEqual(response.status_code, 200, response.text)
         return response.json()
 
@@ -302,7 +308,7 @@ class TestPublicApi(HttpCase):
             "partner_id": self.client.id, "service_id": self.physio.id, "provider_id": self.alice.id,
             "location_id": self.main.id, "start": datetime(2026, 3, 3, 15, 0),
         })
-        after = self.slots(self.physio, query)
+        after = self.slots(self.physio, query, fresh=True)
         self.assertEqual(after["slots"], [slot for slot in before if slot != taken])
         self.assertNothingPersonal(self.get(f"services/{self.physio.id}/slots?{query}").text)
 
@@ -317,9 +323,24 @@ class TestPublicApi(HttpCase):
             "partner_id": self.client.id, "service_id": self.physio.id, "provider_id": self.alice.id,
             "location_id": self.main.id, "start": datetime(2026, 3, 3, 15, 0),
         })
-        changed = self.get(f"services/{self.physio.id}/slots?date_from=2026-03-03", headers={"If-None-Match": etag})
+        changed = self.get(f"services/{self.physio.id}/slots?date_from=2026-03-03",
+                           headers={"If-None-Match": etag, "Cache-Control": "no-cache"})
         self.assertEqual(changed.status_code, 200, "a booking changes the answer, and its ETag")
         self.assertNotEqual(changed.headers["ETag"], etag)
+
+    def test_the_server_reuses_an_answer_for_a_few_seconds(self):
+        query = "date_from=2026-03-03"
+        before = self.slots(self.physio, query)["slots"]
+        self.env["clinic.appointment"].create({
+            "partner_id": self.client.id, "service_id": self.physio.id, "provider_id": self.alice.id,
+            "location_id": self.main.id, "start": datetime(2026, 3, 3, 15, 0),
+        })
+        self.assertEqual(self.slots(self.physio, query)["slots"], before, "the answer of a moment ago")
+        with freeze_time("2026-03-02 12:00:11"):
+            self.assertLess(len(self.slots(self.physio, query)["slots"]), len(before),
+                            "computed again once 10 seconds old")
+        # Asked with "Cache-Control: no-cache", an answer is always computed afresh (and remembered).
+        self.assertLess(len(self.slots(self.physio, query, fresh=True)["slots"]), len(before))
 
     def test_get_only(self):
         for path in ("services", "providers", "locations", f"services/{self.physio.id}/slots?date_from=2026-03-03"):
