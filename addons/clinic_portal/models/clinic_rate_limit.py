@@ -73,6 +73,8 @@ class ClinicRateLimit(models.Model):
         else:
             with self.env.registry.cursor() as cr:
                 cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
+                # A counter lost in a crash is harmless: its commit need not wait for the disk.
+                cr.execute(SQL("SET LOCAL synchronous_commit TO OFF"))
                 cr.execute(upsert)
                 count = cr.fetchone()[0]
         if count <= limit:
