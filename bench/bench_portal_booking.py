@@ -13,14 +13,15 @@ Every visitor is anonymous, with its own session and its own address (X-Forwarde
 cookie; not measured), then POSTs the confirmation with its name, email, phone and birth date.
 The per-visitor rate limits are raised for the run and put back afterwards.
 
-1. Sequential: Odoo with 2 x cores + 1 workers; after 2 x workers bookings to warm the workers
+1. Sequential: Odoo with 2 x cores + 1 workers; after 4 x workers bookings to warm the workers
    (not measured), 50 visitors (smoke 5) book distinct free times one after the other. Reported:
    latency p50, p95, max of the POST (target p95 <= 300 ms, the redirect to the confirmation page
    included, not following it), and the queries each POST ran, counted by the server: Odoo counts
    every query of a request's thread (odoo/http.py sets ``query_count``, odoo/sql_db.py adds one
    per execute) and its access log line ends with that count (odoo/netsvc.py, PerfFilter), logged
    here with --log-handler=werkzeug:INFO; each line is matched to its visitor by address
-   (target: at most 60 queries a booking).
+   (target: at most 60 queries a booking; min, median and max are reported, the max may be a
+   worker's first booking, with its caches still empty).
 2. Burst: Odoo with one worker per 8 simultaneous connections (Odoo's listen backlog, see
    bench_booking_contention.py); 200 visitors (smoke 20), each ready on its details page, POST
    the same time with the same provider together (a barrier). Reported: statuses, how many were
@@ -187,7 +188,9 @@ def overlaps(env, data):
 def sequential(db, data, count, day):
     """Warm-up bookings, then ``count`` visitors book distinct free times one after the other."""
     workers = 2 * (os.cpu_count() or 1) + 1
-    warm = 2 * workers
+    # Warm-up bookings, so that every worker has most likely booked once (a worker's first booking
+    # fills its caches: about 30 more queries); which worker takes a connection is the kernel's choice.
+    warm = 4 * workers
     # Distinct times: each provider's hours 9:00 to 16:00 (an hour apart: no overlap in a room,
     # three rooms for three providers), day after day.
     times = [(data["providers"][i % 3], local_time(day + timedelta(days=i // 24), 9 + (i // 3) % 8))
