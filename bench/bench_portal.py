@@ -102,8 +102,15 @@ def set_rate_limit(db, value):
         return before, service.id
 
 
-def start_server(db, workers):
-    """Odoo serving ``db`` with ``workers`` HTTP workers behind a (simulated) proxy, on free ports."""
+def proxy_headers(url, address):
+    """What a proxy in front of Odoo adds for a visitor at ``address``. Odoo 18 applies --proxy-mode
+    only to requests that carry X-Forwarded-Host: without it every visitor is 127.0.0.1."""
+    return {"X-Forwarded-For": address, "X-Forwarded-Host": url.split("://", 1)[1], "X-Forwarded-Proto": "http"}
+
+
+def start_server(db, workers, *options):
+    """Odoo serving ``db`` with ``workers`` HTTP workers behind a (simulated) proxy, on free ports;
+    ``options``: more of Odoo's command-line options."""
     port, gevent_port = free_port(), free_port()
     LOG.parent.mkdir(exist_ok=True)
     LOG.write_text("")
@@ -112,6 +119,7 @@ def start_server(db, workers):
         f"--addons-path={ODOO_PATH / 'odoo' / 'addons'},{ROOT / 'addons'}", "-d", db, f"--db-filter=^{db}$",
         "--http-interface=127.0.0.1", f"--http-port={port}", f"--gevent-port={gevent_port}",
         f"--workers={workers}", "--max-cron-threads=0", f"--logfile={LOG}", "--log-level=warn", "--proxy-mode",
+        *options,
     ]
     process = subprocess.Popen(command, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -129,7 +137,7 @@ def start_server(db, workers):
 def visit(url, path, index, until, results, lock, extra_headers):
     """One visitor: requests back to back on its own connection until ``until``."""
     session = requests.Session()
-    headers = {"X-Forwarded-For": f"198.51.100.{index + 1}", **extra_headers}
+    headers = {**proxy_headers(url, f"198.51.100.{index + 1}"), **extra_headers}
     mine = []
     while time.time() < until:
         began = time.perf_counter()

@@ -8,19 +8,15 @@ latency target, p95 under 2 s for 50, is measured by ``make bench``.)
 """
 import json
 import os
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import requests
+from odoo_server import odoo_server
 
 import odoo
 from odoo import api
@@ -29,42 +25,11 @@ ATTEMPTS = 50
 WORKERS = int(os.environ.get("CLINIC_TEST_WORKERS") or 5)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
     """Odoo serving the test database with several workers (prefork), on free ports."""
-    config = odoo.tools.config
-    port, gevent_port = free_port(), free_port()
-    log = Path(__file__).resolve().parent.parent / ".run" / "test-workers.log"
-    log.parent.mkdir(exist_ok=True)
-    command = [
-        sys.executable, str(Path(odoo.__file__).resolve().parent.parent / "odoo-bin"), "-c", config.rcfile,
-        f"--addons-path={config['addons_path']}", "-d", config["db_name"], f"--db-filter=^{config['db_name']}$",
-        "--http-interface=127.0.0.1", f"--http-port={port}", f"--gevent-port={gevent_port}",
-        f"--workers={WORKERS}", "--max-cron-threads=0", f"--logfile={log}", "--log-level=warn",
-    ]
-    process = subprocess.Popen(command, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 180
-        while time.time() < deadline:
-            try:
-                # The first page of a worker can take a while on a busy machine (assets).
-                if requests.get(f"{url}/web/login", timeout=30).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.3)
-        else:
-            pytest.fail(f"the multi-worker server did not answer: see {log}")
-        yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(30)
+    with odoo_server(WORKERS, "test-workers.log") as (url, log):
+        yield {"url": url, "log": log}
 
 
 @pytest.fixture
@@ -101,6 +66,8 @@ def login(url):
 
 
 def test_fifty_simultaneous_bookings_of_one_slot(server, clinic, crowd, registry):
+    log_path = server["log"]
+    server = server["url"]
     cookies = login(server)
     slot = crowd["slot"]
     barrier = threading.Barrier(ATTEMPTS, timeout=60)
@@ -155,5 +122,5 @@ def test_fifty_simultaneous_bookings_of_one_slot(server, clinic, crowd, registry
         assert cr.fetchone()[0] == 0, "no overlapping pair"
         cr.execute("SELECT count(*) FROM clinic_appointment WHERE partner_id = ANY(%s)", [crowd["clients"]])
         assert cr.fetchone()[0] == 1
-    log = (Path(__file__).resolve().parent.parent / ".run" / "test-workers.log").read_text(errors="replace")
+    log = log_path.read_text(errors="replace")
     assert "Traceback" not in log and "deadlock" not in log.lower(), log[-3000:]
