@@ -146,6 +146,31 @@ def ensure_databases(size, rebuild):
         pg(f"COMMENT ON DATABASE \"{db}\" IS '{marker}'")
 
 
+def ensure_addon_database(db, comment, code, module, rebuild, after_install=None):
+    """Build once a benchmark database with ``module`` and its demo data (then ``after_install()``),
+    update ``module`` in place when the code changed (``code``: a digest of it), build it again
+    with ``rebuild``. A database of that name the benchmark did not make is never touched."""
+    marker = f"{comment} code {code}"
+    current = database_comment(db)
+    if current is not None and not current.startswith("clinic-suite bench"):
+        sys.exit(f"A database named {db} exists but was not made by the benchmark: drop it or set BENCH_DB_PREFIX.")
+    if current == marker and not rebuild:
+        print(f"==> {db}: reusing", flush=True)
+        return
+    if (current or "").startswith(comment + " code") and not rebuild:
+        print(f"==> {db}: updating {module} (code changed)", flush=True)
+        subprocess.run(odoo_command(db, "-u", module), check=True)
+    else:
+        drop_database(db)
+        print(f"==> {db}: installing {module} with its demo data", flush=True)
+        pg(f"CREATE DATABASE \"{db}\" ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0")
+        pg(f"COMMENT ON DATABASE \"{db}\" IS 'clinic-suite bench building'")
+        subprocess.run(odoo_command(db, "-i", module), check=True)
+        if after_install:
+            after_install()
+    pg(f"COMMENT ON DATABASE \"{db}\" IS '{marker}'")
+
+
 def measure(db, runs):
     registry = odoo.modules.registry.Registry(db)
     results = {}

@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -37,7 +36,7 @@ sys.path.insert(0, str(ODOO_PATH))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import odoo  # noqa: E402
-from bench_availability import PREFIX, database_comment, drop_database, odoo_command, parse_args, pg  # noqa: E402
+from bench_availability import PREFIX, ensure_addon_database, parse_args  # noqa: E402
 from bench_availability import results_path  # noqa: E402
 from odoo import Command, api  # noqa: E402
 from odoo.service.model import retrying  # noqa: E402
@@ -56,23 +55,7 @@ def digest():
 
 
 def ensure_database(db, rebuild):
-    marker = f"{COMMENT} code {digest()}"
-    comment = database_comment(db)
-    if comment is not None and not comment.startswith("clinic-suite bench"):
-        sys.exit(f"A database named {db} exists but was not made by the benchmark: drop it or set BENCH_DB_PREFIX.")
-    if comment == marker and not rebuild:
-        print(f"==> {db}: reusing", flush=True)
-        return
-    if (comment or "").startswith(COMMENT + " code") and not rebuild:
-        print(f"==> {db}: updating clinic_billing (code changed)", flush=True)
-        subprocess.run(odoo_command(db, "-u", "clinic_billing"), check=True)
-    else:
-        drop_database(db)
-        print(f"==> {db}: installing clinic_billing with its demo data", flush=True)
-        pg(f"CREATE DATABASE \"{db}\" ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0")
-        pg(f"COMMENT ON DATABASE \"{db}\" IS 'clinic-suite bench building'")
-        subprocess.run(odoo_command(db, "-i", "clinic_billing"), check=True)
-    pg(f"COMMENT ON DATABASE \"{db}\" IS '{marker}'")
+    ensure_addon_database(db, COMMENT, digest(), "clinic_billing", rebuild)
 
 
 def clinic(env, tag):

@@ -40,7 +40,7 @@ sys.path.insert(0, str(ODOO_PATH))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import odoo  # noqa: E402
-from bench_availability import PREFIX, PYTHON, database_comment, drop_database, odoo_command, parse_args, pg  # noqa: E402
+from bench_availability import PREFIX, PYTHON, ensure_addon_database, parse_args, pg  # noqa: E402
 from bench_availability import results_path  # noqa: E402
 from bench_booking_contention import LOG, free_port, stop_server  # noqa: E402
 
@@ -66,28 +66,13 @@ def digest():
 
 
 def ensure_database(db, smoke, rebuild):
-    marker = f"{COMMENT} code {digest()}"
-    comment = database_comment(db)
-    if comment is not None and not comment.startswith("clinic-suite bench"):
-        sys.exit(f"A database named {db} exists but was not made by the benchmark: drop it or set BENCH_DB_PREFIX.")
-    if comment == marker and not rebuild:
-        print(f"==> {db}: reusing", flush=True)
-        return
-    if (comment or "").startswith(COMMENT + " code") and not rebuild:
-        print(f"==> {db}: updating the clinic addons (code changed)", flush=True)
-        subprocess.run(odoo_command(db, "-u", "clinic_portal"), check=True)
-    else:
-        drop_database(db)
-        print(f"==> {db}: installing the four clinic addons with their demo data", flush=True)
-        pg(f"CREATE DATABASE \"{db}\" ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0")
-        pg(f"COMMENT ON DATABASE \"{db}\" IS 'clinic-suite bench building'")
-        subprocess.run(odoo_command(db, "-i", "clinic_portal"), check=True)
+    def generate():
         if not smoke:
             print(f"==> {db}: generating the demo volume", flush=True)
             subprocess.run([PYTHON, str(ROOT / "scripts" / "generate_volume.py"), "-d", db, "--size", "demo"],
                            check=True)
         pg("VACUUM ANALYZE", dbname=db)
-    pg(f"COMMENT ON DATABASE \"{db}\" IS '{marker}'")
+    ensure_addon_database(db, COMMENT, digest(), "clinic_portal", rebuild, after_install=generate)
 
 
 def set_rate_limit(db, value):

@@ -2,6 +2,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 CLINICAL = "clinic_scheduling.group_clinic_provider"
+STAFF = "clinic_scheduling.group_clinic_frontdesk,clinic_scheduling.group_clinic_provider"
 
 
 class ClinicAppointment(models.Model):
@@ -11,7 +12,7 @@ class ClinicAppointment(models.Model):
     note_count = fields.Integer(compute="_compute_note_count", groups=CLINICAL)
     chart_state = fields.Selection(
         [("none", "No Note"), ("draft", "Note Unsigned"), ("to_cosign", "Note To Co-sign"), ("signed", "Note Signed")],
-        string="Chart", compute="_compute_chart_state",
+        string="Chart", compute="_compute_chart_state", groups=STAFF,
         help="Whether the visit is charted. The front desk sees this, never the note's content.",
     )
 

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from werkzeug.urls import url_encode
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import MissingError, UserError
 from odoo.http import request
 
 from ..models.clinic_service_booking import BOOKING_WINDOW_DAYS
@@ -137,7 +137,7 @@ class ClinicBooking(CustomerPortal):
     @http.route(f"{BOOK}/done/<int:appointment_id>", type="http", auth="public", website=True, methods=["GET"],
                 sitemap=False, readonly=False)
     def clinic_book_done(self, appointment_id, access_token=None, **kw):
-        appointment_sudo, refusal = self._booking_check_access(appointment_id, access_token)
+        appointment_sudo, refusal = self._clinic_check_appointment(appointment_id, access_token)
         if refusal:
             return refusal
         values = {
@@ -151,10 +151,11 @@ class ClinicBooking(CustomerPortal):
             ("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer"),
         ])
 
-    @http.route(f"{BOOK}/done/<int:appointment_id>/calendar.ics", type="http", auth="public", methods=["GET"],
+    @http.route(f"{BOOK}/done/<int:appointment_id>/calendar.ics", type="http", auth="public", website=True,
+                methods=["GET"],
                 sitemap=False, readonly=False)
     def clinic_book_ics(self, appointment_id, access_token=None, **kw):
-        appointment_sudo, refusal = self._booking_check_access(appointment_id, access_token)
+        appointment_sudo, refusal = self._clinic_check_appointment(appointment_id, access_token)
         if refusal:
             return refusal
         return request.make_response(appointment_sudo._ics(), headers=[
@@ -171,18 +172,6 @@ class ClinicBooking(CustomerPortal):
         return request.env["clinic.service"]._booking_choice(
             self._booking_company(), params["location"], params["service"], params["provider"] or None,
         )
-
-    def _booking_check_access(self, appointment_id, access_token):
-        """``(appointment as superuser, None)`` when the visitor is its client or holds its private
-        link, else ``(None, response)``: a 404, the same whether it exists or not, or a 429 for
-        private links tried too often."""
-        retry = request.env["clinic.rate.limit"]._hit("appointment_link", request.httprequest.remote_addr)
-        if retry:
-            return None, self._clinic_too_many_requests(retry)
-        try:
-            return self._document_check_access("clinic.appointment", appointment_id, access_token), None
-        except (AccessError, MissingError):
-            return None, request.not_found()
 
     def _booking_verify_captcha(self):
         """Odoo's captcha (google_recaptcha, website_cf_turnstile) when one is installed and set up;

@@ -262,8 +262,7 @@ class ClinicCustomerPortal(CustomerPortal):
         return self._clinic_back(appointment_sudo, "rescheduled")
 
     def _clinic_not_found(self):
-        """A 404 page rendered as a response, not raised: the request's transaction is kept, so that
-        the link-guessing counter it incremented counts (a raised 404 would roll it back)."""
+        """A 404 page rendered as a response (the same whether the record exists or not)."""
         return request.render("clinic_portal.clinic_not_found", {}, status=404)
 
     def _clinic_too_many_requests(self, retry_after):
@@ -347,19 +346,26 @@ class ClinicCustomerPortal(CustomerPortal):
     def _clinic_form_url(self, form_sudo, access_token=None, suffix=""):
         return f"/my/forms/{form_sudo.id}{suffix}" + (f"?access_token={access_token}" if access_token else "")
 
-    @http.route(["/my/forms/<int:form_id>"], type="http", auth="public", website=True, methods=["GET"])
-    def portal_clinic_form(self, form_id, access_token=None, **kw):
+    def _clinic_form_or_refusal(self, form_id, access_token):
+        """``(form sudo, None)`` for the visitor's own form (see :meth:`_clinic_check_form`), else
+        ``(None, response)``: the login page for an anonymous visitor without a link, a 404, or a
+        429 when private links are tried too often."""
         if access_token:
             # A private link is a secret in the URL: whoever tries many of them is slowed down.
             retry = request.env["clinic.rate.limit"]._hit("appointment_link", request.httprequest.remote_addr)
             if retry:
-                return self._clinic_too_many_requests(retry)
+                return None, self._clinic_too_many_requests(retry)
         form_sudo = self._clinic_check_form(form_id, access_token)
-        if not form_sudo:
-            if not access_token and request.env.user._is_public():
-                return request.redirect(f"/web/login?redirect=/my/forms/{form_id}")
-            return self._clinic_not_found()
-        return self._clinic_render_form(form_sudo, access_token=access_token)
+        if form_sudo:
+            return form_sudo, None
+        if not access_token and request.env.user._is_public():
+            return None, request.redirect(f"/web/login?redirect=/my/forms/{form_id}")
+        return None, self._clinic_not_found()
+
+    @http.route(["/my/forms/<int:form_id>"], type="http", auth="public", website=True, methods=["GET"])
+    def portal_clinic_form(self, form_id, access_token=None, **kw):
+        form_sudo, refusal = self._clinic_form_or_refusal(form_id, access_token)
+        return refusal or self._clinic_render_form(form_sudo, access_token=access_token)
 
     def _clinic_render_form(self, form_sudo, status=200, error=None, posted=None, access_token=None):
         questions = form_sudo._get_questions_for_display()
@@ -380,15 +386,9 @@ class ClinicCustomerPortal(CustomerPortal):
 
     @http.route(["/my/forms/<int:form_id>"], type="http", auth="public", website=True, methods=["POST"])
     def portal_clinic_form_submit(self, form_id, access_token=None, **post):
-        if access_token:
-            retry = request.env["clinic.rate.limit"]._hit("appointment_link", request.httprequest.remote_addr)
-            if retry:
-                return self._clinic_too_many_requests(retry)
-        form_sudo = self._clinic_check_form(form_id, access_token)
-        if not form_sudo:
-            if not access_token and request.env.user._is_public():
-                return request.redirect(f"/web/login?redirect=/my/forms/{form_id}")
-            return self._clinic_not_found()
+        form_sudo, refusal = self._clinic_form_or_refusal(form_id, access_token)
+        if refusal:
+            return refusal
         answers = {}
         for question in form_sudo._get_questions_for_display():
             key = f"q_{question['id']}"
