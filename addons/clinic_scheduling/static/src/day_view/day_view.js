@@ -1,6 +1,7 @@
 import { Component, onWillStart, onWillUnmount, useRef, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
+import { KeepLast } from "@web/core/utils/concurrency";
 import { useDraggable } from "@web/core/utils/draggable";
 import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
@@ -33,6 +34,9 @@ export class ClinicDayView extends Component {
         this.state = useState({ data: null, day: null, locationId: null, mode: "day", providerId: null });
         this.pxPerMinute = PX_PER_MINUTE;
         this.onScheduleChanged = () => this.load();
+        // Only the last request shows: going to tomorrow then switching location at once must not
+        // end on the first answer (today's location put back).
+        this.keepLast = new KeepLast();
         // Cards are dragged with pointer events (mouse, pen and touch screens alike); the card
         // follows the pointer and its top, where it is dropped, is the new start.
         this.rootRef = useRef("root");
@@ -51,12 +55,14 @@ export class ClinicDayView extends Component {
     }
 
     async load() {
-        this.state.data = await this.orm.call("clinic.appointment", "get_day_view_data", [], {
-            day: this.state.day,
-            location_id: this.state.locationId,
-            mode: this.state.mode,
-            provider_id: this.state.providerId,
-        });
+        this.state.data = await this.keepLast.add(
+            this.orm.call("clinic.appointment", "get_day_view_data", [], {
+                day: this.state.day,
+                location_id: this.state.locationId,
+                mode: this.state.mode,
+                provider_id: this.state.providerId,
+            })
+        );
         this.state.day = this.state.data.day;
         this.state.locationId = this.state.data.location && this.state.data.location.id;
         this.state.providerId = this.state.data.provider_id;
