@@ -85,25 +85,21 @@ class ClinicBooking(CustomerPortal):
             return self._clinic_too_many_requests(retry)
         try:
             params = self._booking_params(location, service, provider, None, None, slot)
-            choice = self._booking_choice(params)
-        except (ValueError, MissingError):
+        except ValueError:
             return request.not_found()
-        if not (choice["service"] and params["provider"] is not None):
+        if not (params["location"] and params["service"] and params["provider"] is not None):
             return request.not_found()
-        values = {"choice": choice, "params": params}
         shown = {"start": params["slot"][0], "provider_id": params["slot"][1]} if params["slot"] else None
         form = {name: post.get(name, "") for name in ONLINE_CLIENT_FIELDS}
-        if not shown:
-            values["errors"] = {"slot": request.env._("Please choose a time.")}
-            values["alternatives"] = [{"start": s["start"], "provider_id": s["provider_id"]}
-                                      for s in self._booking_list(post.get("alternatives"))]
-            return self._booking_render_details(values, None, form)
-        client_values = None
+        client_values = errors = None
         if request.env.user._is_public():
             client_values, errors = request.env["res.partner"]._clinic_online_client_values(form)
-            if errors:
-                values["errors"] = errors
-                return self._booking_render_details(values, shown, form)
+        if not shown or errors:
+            return self._booking_refused(params, shown, form, errors=errors or {
+                "slot": request.env._("Please choose a time."),
+            }, alternatives=None if shown else self._booking_list(post.get("alternatives")))
+        # The choices are resolved against what the website shows once, by the booking itself
+        # (MissingError for anything not public); the pages below are only for a refusal.
         try:
             self._booking_verify_captcha()
             appointment_sudo = request.env["clinic.appointment"]._clinic_book_online(
@@ -114,14 +110,14 @@ class ClinicBooking(CustomerPortal):
         except MissingError:
             return request.not_found()
         except SlotTaken as error:
-            values["message"] = request.env._("Sorry, this time was just taken. Please choose another one.")
-            # The next free times, with the providers this website shows; any of them may be
-            # chosen (the form then books with "the first available").
-            values["alternatives"] = [a for a in error.alternatives if a["provider_id"] in choice["providers"].ids]
-            return self._booking_render_details(values, None, form)
+            # The next free times; any of them may be chosen (the form then books with "the
+            # first available"). Those of providers this website does not show are left out.
+            return self._booking_refused(
+                params, None, form, alternatives=error.alternatives,
+                message=request.env._("Sorry, this time was just taken. Please choose another one."),
+            )
         except UserError as error:
-            values["message"] = error.args[0]
-            return self._booking_render_details(values, shown, form)
+            return self._booking_refused(params, shown, form, message=error.args[0])
         if client_values:
             request.session[SESSION_PARTNERS] = [
                 *request.session.get(SESSION_PARTNERS, [])[-9:], appointment_sudo.partner_id.id,
@@ -172,6 +168,21 @@ class ClinicBooking(CustomerPortal):
         return request.env["clinic.service"]._booking_choice(
             self._booking_company(), params["location"], params["service"], params["provider"] or None,
         )
+
+    def _booking_refused(self, params, shown, form, errors=None, alternatives=None, message=None):
+        """The details step again, after a refused confirmation: what was typed kept, the reason
+        (``errors`` by field or a ``message``) and, when the time is gone, ``alternatives``."""
+        try:
+            choice = self._booking_choice(params)
+        except MissingError:
+            return request.not_found()
+        values = {"choice": choice, "params": params, "errors": errors or {}, "message": message}
+        if alternatives is not None:
+            values["alternatives"] = [
+                {"start": a["start"], "provider_id": a["provider_id"]}
+                for a in alternatives if a["provider_id"] in choice["providers"].ids
+            ]
+        return self._booking_render_details(values, shown, form)
 
     def _booking_verify_captcha(self):
         """Odoo's captcha (google_recaptcha, website_cf_turnstile) when one is installed and set up;

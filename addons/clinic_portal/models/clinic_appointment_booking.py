@@ -1,5 +1,6 @@
 """Online booking (/book): the portal's booking rules per client, what staff are told about an
 online booking, and the one method the website's booking flow calls to book."""
+import uuid
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -7,6 +8,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.clinic_scheduling.exceptions import BookingConflict
 from odoo.addons.clinic_scheduling.models.clinic_appointment import OPEN_STATES
 
 
@@ -90,27 +92,36 @@ class ClinicAppointment(models.Model):
         signed_in = not user._is_public()
         if signed_in == bool(client_values):
             raise UserError(self.env._("A signed-in visitor books for themself; anyone else gives their details."))
-        slot = service._booking_slot(location, provider, start)
-        if not slot:
-            asked = {"start": start, "stop": start + timedelta(minutes=service.duration), "provider_id": provider.id,
-                     "location_id": location.id, "room_id": False}
-            raise self._slot_taken(service, asked, "portal", "")
+        # The time as the visitor picked it; the engine's room for it is chosen in the booking's
+        # transaction, where _book_slot checks that the engine offers it online now (source portal).
+        slot = {"start": start, "stop": start + timedelta(minutes=service.duration), "provider_id": provider.id,
+                "location_id": location.id, "room_id": False}
+        # A time someone already holds (a burst of visitors on one time: all but the first) is
+        # refused before anything is written or locked; _book_slot's checks under the locks remain
+        # the guarantee. sudo: an unsaved appointment of the public choice, only to compare its
+        # time with the provider's appointments (nothing is read back but whether one overlaps).
+        try:
+            self.sudo().new({"service_id": service.id, "provider_id": provider.id, "location_id": location.id,
+                             "start": slot["start"], "stop": slot["stop"]})._check_booking_conflicts()
+        except BookingConflict as error:
+            raise self._slot_taken(service, slot, "portal", "") from error
         with self.env.cr.savepoint():
             if signed_in:
                 partner = user.partner_id
             else:
                 partner = self.env["res.partner"]._clinic_online_client(client_values, company, reuse_partner_ids)
             # sudo: visitors may not create appointments. Everything booked was checked above as the
-            # website's public choice and a free online slot; _book_slot checks it again in the
-            # transaction with the online rules (source "portal") and every addon's rules, for this
-            # visitor's own client record. The context is the visitor's, without any key of theirs
-            # that could change what the booking does.
-            # The visitor (the public user) does not follow the appointment they made.
+            # website's public choice; _book_slot checks in the transaction that the time is a free
+            # online slot (source "portal") and applies every addon's rules, for this visitor's own
+            # client record. The context is the visitor's, without any key of theirs that could
+            # change what the booking does.
+            # The visitor (the public user) does not follow the appointment they made, and staff
+            # read one message about it: the "Booked online" note, not a creation log too.
             Booking = self.sudo().with_context(
                 clinic_no_messages=False, tracking_disable=False, mail_create_nosubscribe=True,
+                mail_create_nolog=True,
             )
-            appointment = Booking._book_slot(service, slot, partner, source="portal")
-            appointment._portal_ensure_token()
+            appointment = Booking._book_slot(service, slot, partner, source="portal", access_token=str(uuid.uuid4()))
         return appointment
 
     def _clinic_confirmation_queued(self):

@@ -72,9 +72,9 @@ class ClinicRateLimit(models.Model):
             count = self.env.cr.fetchone()[0]
         else:
             with self.env.registry.cursor() as cr:
-                cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
                 # A counter lost in a crash is harmless: its commit need not wait for the disk.
-                cr.execute(SQL("SET LOCAL synchronous_commit TO OFF"))
+                # (Both settings in one round trip.)
+                cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO OFF"))
                 cr.execute(upsert)
                 count = cr.fetchone()[0]
         if count <= limit:

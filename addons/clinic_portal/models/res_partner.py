@@ -94,19 +94,19 @@ class ResPartner(models.Model):
                     values["name"], values["email"].lower(), values["phone"], values["birthdate"])
                 if same and partner.active and not partner.user_ids:
                     return partner
-        partner = Partner.create({
+        # One message on the new contact, the note below (no "Contact created" log besides); a
+        # client of the clinic from the start (scheduling would mark them at the booking).
+        partner = Partner.with_context(mail_create_nolog=True).create({
             "name": values["name"],
             "email": values["email"],
             "phone": values["phone"],
             "birthdate": values["birthdate"],
             "company_id": company.id,
+            "clinic_client": True,
             "lang": self.env.lang if self.env.lang in dict(self.env["res.lang"].get_installed()) else False,
         })
-        partner.message_post(
-            body=self.env._(
-                "Created by an online booking: details as the visitor typed them. If this client was already "
-                "known, merge the two contacts."
-            ),
-            message_type="comment", subtype_xmlid="mail.mt_note",
-        )
+        partner._message_log(body=self.env._(
+            "Created by an online booking: details as the visitor typed them. If this client was already "
+            "known, merge the two contacts."
+        ))
         return partner

@@ -16,7 +16,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 FIRST = datetime(2026, 3, 3, 14, 0)
 # Queries of the date and time step for an anonymous visitor (website page, session, rate limit,
 # public choices, one engine call).
-SLOT_STEP_QUERIES = 23
+SLOT_STEP_QUERIES = 21
 DETAILS = {"name": "Robin Newclient", "email": "robin.new@example.com", "phone": "+1 416 555 0123",
            "birthdate": "1990-02-03"}
 

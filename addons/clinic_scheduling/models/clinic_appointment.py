@@ -455,10 +455,17 @@ class ClinicAppointment(models.Model):
             raise UserError(self.env._("A new appointment starts as Booked."))
         self.flush_model()
         drafts = self.browse().concat(*(self.new(vals) for vals in vals_list))
+        # Online first: a client is told the time is gone, not which appointment took it. An online
+        # booking that names no room gets the engine's room for its slot.
+        slots = drafts.filtered(lambda d: d.source == "portal")._check_online_rules()
+        for vals, draft in zip(vals_list, drafts, strict=True):
+            if draft in slots and slots[draft]["room_id"] and not draft.room_id:
+                vals["room_id"] = draft.room_id = slots[draft]["room_id"]
         self._lock_booking_resources(drafts.provider_id.ids, drafts.room_id.ids)
-        # Online first: a client is told the time is gone, not which appointment took it.
-        drafts.filtered(lambda d: d.source == "portal")._check_online_rules()
-        drafts._check_booking_conflicts()
+        # One online booking in the engine's room was just found free by the engine, with the same
+        # appointments in view as the overlap check would read: checked once.
+        if not (len(drafts) == 1 and drafts in slots and drafts.room_id.id == (slots[drafts]["room_id"] or False)):
+            drafts._check_booking_conflicts()
         for vals in vals_list:
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("clinic.appointment") or "/"
@@ -565,8 +572,15 @@ class ClinicAppointment(models.Model):
         conflict: a clear answer instead of a deadlock or a retry storm.
         """
         keys = {(LOCK_PROVIDER, pid) for pid in provider_ids if pid} | {(LOCK_ROOM, rid) for rid in room_ids if rid}
-        for namespace, res_id in sorted(keys):
-            self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", namespace, res_id))
+        if not keys:
+            return
+        # One statement for all: PostgreSQL evaluates volatile output expressions (the lock
+        # calls) after the ORDER BY sort, so the locks are taken one by one in that order.
+        self.env.cr.execute(SQL(
+            "SELECT pg_advisory_xact_lock(k.namespace, k.res_id) FROM (VALUES %s) AS k(namespace, res_id)"
+            " ORDER BY k.namespace, k.res_id",
+            SQL(", ").join(SQL("(%s, %s)", namespace, res_id) for namespace, res_id in sorted(keys)),
+        ))
 
     # ------------------------------------------------------------------
     # Booking: the one way a slot becomes an appointment (DESIGN.md)
@@ -753,7 +767,11 @@ class ClinicAppointment(models.Model):
 
     def _check_online_rules(self):
         """A booking made online must be a slot the engine offers online: inside working hours,
-        notice and horizon, free, on the grid, and open to new clients when the client is new."""
+        notice and horizon, free, on the grid, and open to new clients when the client is new.
+
+        Returns ``{appointment: slot}``: the engine's slot of each (its room is the engine's first
+        free room for that time, False when the service needs none)."""
+        slots = {}
         for appointment in self:
             service = appointment.service_id
             if not service.new_clients_allowed and not self.search_count(
@@ -762,14 +780,18 @@ class ClinicAppointment(models.Model):
                 raise ValidationError(self.env._(
                     "%s is for returning clients: please call the clinic for a first visit.", service.name
                 ))
-            slots = service._get_available_slots(
+            offered = service._get_available_slots(
                 appointment.start, appointment.start + timedelta(seconds=1),
                 provider_ids=appointment.provider_id.ids, location_id=appointment.location_id.id, online=True,
             )
-            if not any(slot["start"] == appointment.start and slot["stop"] == appointment.stop for slot in slots):
+            slot = next((slot for slot in offered
+                         if slot["start"] == appointment.start and slot["stop"] == appointment.stop), None)
+            if not slot:
                 raise BookingConflict(self.env._(
                     "This time is no longer available online. Please choose another time."
                 ))
+            slots[appointment] = slot
+        return slots
 
     def _check_overbook_right(self):
         if not self.env.user.has_group("clinic_scheduling.group_clinic_manager"):

@@ -59,7 +59,11 @@ class ClinicAppointment(models.Model):
         # sudo: the clinic's message configuration, read whole (a rule's services and locations
         # beyond the booker's companies too, or a rule for another company's location would look
         # clinic-wide); only rule ids are written, to the system's queue.
-        rules = self.env["clinic.message.rule"].sudo().search([("kind", "in", kinds)])
+        # Searched and read in one query (the services and locations follow, one query each).
+        rules = self.env["clinic.message.rule"].sudo().search_fetch([("kind", "in", kinds)], [
+            "kind", "interval_nbr", "interval_unit", "mail_template_id", "sms_template_id", "service_ids",
+            "location_ids",
+        ])
         now = fields.Datetime.now()
         rows = []
         for appointment in self:

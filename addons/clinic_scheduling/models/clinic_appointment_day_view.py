@@ -171,9 +171,13 @@ class ClinicAppointment(models.Model):
 
     def _notify_schedule_changed(self):
         """Tell open schedules (front desk, providers) to refresh, once the transaction commits."""
-        groups = self.env.ref("clinic_scheduling.group_clinic_frontdesk") | self.env.ref(
-            "clinic_scheduling.group_clinic_provider"
-        )
+        # The ids from ir.model.data's cache: env.ref would also query each group's existence at
+        # every booking, and these groups belong to this module.
+        IrModelData = self.env["ir.model.data"]
+        groups = self.env["res.groups"].browse([
+            IrModelData._xmlid_to_res_id(f"clinic_scheduling.{name}", raise_if_not_found=True)
+            for name in ("group_clinic_frontdesk", "group_clinic_provider")
+        ])
         payload = {"location_ids": self.location_id.ids}
         for group in groups:
             self.env["bus.bus"]._sendone(group, "clinic.schedule/changed", payload)

@@ -102,7 +102,7 @@ class ClinicService(models.Model):
         for order, provider in enumerate(providers):
             provider_id, calendar_id = provider.id, provider.resource_calendar_id.id
             provider_busy = iv.merge(
-                busy["provider", provider_id] + busy["partner", provider.user_id.partner_id.id]
+                busy["provider", provider_id] + busy["user", provider.user_id.id]
                 + work_time.time_off(provider.resource_id.id, calendar_id)
             )
             if provider.location_ids:
@@ -163,7 +163,7 @@ class ClinicService(models.Model):
         return rooms.filtered(lambda room: not (self.room_tag_ids - room.tag_ids))
 
     def _availability_busy(self, providers, rooms, window):
-        """Busy intervals keyed ("provider", id), ("room", id) and ("partner", id) for users' events."""
+        """Busy intervals keyed ("provider", id), ("room", id) and ("user", id) for users' events."""
         busy = defaultdict(list)
         appointments = self.env["clinic.appointment"].sudo().search_fetch(
             [("state", "in", ACTIVE_STATES), ("overbooked", "=", False),
@@ -176,32 +176,37 @@ class ClinicService(models.Model):
             busy["provider", appointment.provider_id.id].append(interval)
             if appointment.room_id:
                 busy["room", appointment.room_id.id].append(interval)
-        partners = providers.user_id.partner_id
-        if partners:
-            # The providers' own busy Odoo Calendar events (not the mirrors of clinic appointments).
+        users = providers.user_id
+        if users:
+            # The providers' own busy Odoo Calendar events (not the mirrors of clinic appointments),
+            # found through their users' partners in the same query.
             self.env["calendar.event"].flush_model(
                 ["active", "show_as", "start", "stop", "allday", "start_date", "stop_date", "res_model"]
             )
             self.env["calendar.attendee"].flush_model(["partner_id", "state", "event_id"])
+            self.env["res.users"].flush_model(["partner_id"])
             self.env.cr.execute(
                 """
-                SELECT a.partner_id, e.start, e.stop, e.allday, e.start_date, e.stop_date
-                  FROM calendar_attendee a
+                SELECT u.id, e.start, e.stop, e.allday, e.start_date, e.stop_date
+                  FROM res_users u
+                  JOIN calendar_attendee a ON a.partner_id = u.partner_id
                   JOIN calendar_event e ON e.id = a.event_id
-                 WHERE a.partner_id = ANY(%s) AND a.state != 'declined'
+                 WHERE u.id = ANY(%s) AND a.state != 'declined'
                    AND e.active AND e.show_as = 'busy'
                    AND e.stop > %s AND e.start < %s
                    AND (e.res_model IS NULL OR e.res_model != 'clinic.appointment')
                 """,
-                [partners.ids, window[0], window[1]],
+                [users.ids, window[0], window[1]],
             )
-            rows = self.env.cr.fetchall()
-            tz_by_partner = {p.user_id.partner_id.id: pytz.timezone(p.tz or "UTC") for p in providers if p.user_id}
-            for partner_id, start, stop, allday, start_date, stop_date in rows:
+            tz_by_user = None
+            for user_id, start, stop, allday, start_date, stop_date in self.env.cr.fetchall():
                 if allday:
-                    tz = tz_by_partner.get(partner_id, pytz.utc)
+                    # The providers' time zones are read only for all-day events.
+                    if tz_by_user is None:
+                        tz_by_user = {p.user_id.id: pytz.timezone(p.tz or "UTC") for p in providers if p.user_id}
+                    tz = tz_by_user.get(user_id, pytz.utc)
                     start = iv.local_day_bounds(start_date, tz)[0]
                     stop = iv.local_day_bounds(stop_date, tz)[1]
-                busy["partner", partner_id].append((start, stop))
+                busy["user", user_id].append((start, stop))
         return busy
 
