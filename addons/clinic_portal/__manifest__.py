@@ -16,6 +16,7 @@
         "views/clinic_booking_templates.xml",
         "views/clinic_service_views.xml",
         "views/clinic_self_service_templates.xml",
+        "views/clinic_waitlist_views.xml",
     ],
     "demo": ["demo/clinic_portal_demo.xml"],
     "assets": {

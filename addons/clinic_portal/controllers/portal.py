@@ -122,6 +122,7 @@ class ClinicCustomerPortal(CustomerPortal):
         ])
         return {
             "can_change": can_change,
+            "can_reschedule": can_change and appointment_sudo._portal_can_reschedule(),
             "cancel_terms": appointment_sudo._portal_cancel_terms() if can_change else {},
             "cancel_reasons": appointment_sudo._portal_cancel_reasons() if can_change else [],
             "waitlist_entry": appointment_sudo._portal_waitlist_entry(),
@@ -208,13 +209,16 @@ class ClinicCustomerPortal(CustomerPortal):
         tz = pytz.timezone(appointment_sudo.location_id.tz or "UTC")
         today = datetime.now(tz).date()
         day = max(day or today, today)
-        slots = appointment_sudo._portal_reschedule_slots(day) if appointment_sudo._portal_can_change() else []
+        can_reschedule = appointment_sudo._portal_can_reschedule()
+        slots = appointment_sudo._portal_reschedule_slots(day) if can_reschedule else []
         return request.render("clinic_portal.portal_clinic_reschedule", {
             **self._prepare_portal_layout_values(),
             "appointment": appointment_sudo,
             "access_token": access_token,
             "page_name": "clinic_appointment",
             "can_change": appointment_sudo._portal_can_change(),
+            "can_reschedule": can_reschedule,
+            "late_hours": appointment_sudo._portal_cancel_terms()["hours"],
             "day": day,
             "prev_day": max(today, day - timedelta(days=RESCHEDULE_DAYS)).isoformat() if day > today else None,
             "next_day": (day + timedelta(days=RESCHEDULE_DAYS)).isoformat(),

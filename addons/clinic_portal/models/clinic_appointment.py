@@ -42,6 +42,14 @@ class ClinicAppointment(models.Model):
                 "This appointment can no longer be changed online. Please call the clinic."
             ))
 
+    def _portal_can_reschedule(self):
+        """Whether the client may move this appointment online: it may change and is not inside its
+        service's late-cancel window. Moving it then would free the time as late as a late
+        cancellation, without its fee (and a moved visit could then be cancelled on time): inside
+        the window, a change goes through the clinic."""
+        self.ensure_one()
+        return self._portal_can_change() and not self._portal_cancel_terms()["late"]
+
     def _portal_cancel_terms(self, when=None):
         """What cancelling now means for the client: ``{"late": bool, "hours": window in hours,
         "fee": the late-cancel fee product (or an empty recordset), "deadline": the last moment to
@@ -109,6 +117,11 @@ class ClinicAppointment(models.Model):
         then left as it was. The provider is told (chatter)."""
         self.ensure_one()
         self._portal_check_can_change()
+        if not self._portal_can_reschedule():
+            raise UserError(self.env._(
+                "Your appointment is less than %(hours)s hours away: a change now counts as a late cancellation. "
+                "Please call the clinic to move it.", hours=self._portal_cancel_terms()["hours"],
+            ))
         if not isinstance(start, datetime) or not isinstance(provider_id, int):
             raise UserError(self.env._("Please choose one of the free times offered."))
         service = self.service_id

@@ -10,6 +10,14 @@ class ClinicWaitlist(models.Model):
         "replaces it.",
     )
 
+    def _open_offer_sms_action(self):
+        """The offer's SMS carries its private link to accept it online, as its email does."""
+        self.ensure_one()
+        offer = self.offer_ids.filtered(lambda o: o.state == "open")[:1]
+        if not offer:
+            return super()._open_offer_sms_action()
+        return self.env._("Take it online: %s", offer._portal_accept_url())
+
     def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
         """The client's offer email gets a button to accept the offered time (the offer's private
         link), instead of a link to the waitlist record they cannot open."""

@@ -359,6 +359,25 @@ class TestSelfService(SelfServiceCase):
                 self.assertIn("o_clinic_reschedule_error", response.text)
         self.assertEqual(self.mine.start, datetime(2026, 3, 4, 15, 0))
 
+    def test_reschedule_inside_the_late_window_goes_through_the_clinic(self):
+        # Moving a visit tomorrow to next week frees its time as late as a late cancellation, and
+        # the moved visit could then be cancelled on time, without the fee: not online.
+        page = self.url_open(self.late.access_url)
+        self.assertNotIn("o_clinic_reschedule\"", page.text, "no Reschedule button")
+        self.assertIn("o_clinic_reschedule_late", page.text)
+        self.assertIn("o_clinic_cancel", page.text, "cancelling (late, with its fee) is still offered")
+        slots = self.url_open(f"{self.late.access_url}/reschedule?day=2026-03-05")
+        self.assertEqual(slots.status_code, 200)
+        self.assertIn("o_clinic_reschedule_late", slots.text)
+        self.assertNotIn(f"2026-03-05 15:00:00|{self.pat.id}", slots.text, "no free times offered")
+        before = self.snapshot()
+        response = self.post(f"{self.late.access_url}/reschedule", {"slot": f"2026-03-05 15:00:00|{self.pat.id}"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Please call the clinic to move it", response.text)
+        self.assertEqual(self.snapshot(), before, "not moved, nothing posted")
+        # Outside the window the same client moves their other visit as usual.
+        self.assertIn("o_clinic_reschedule\"", self.url_open(self.mine.access_url).text)
+
     def test_join_waitlist_then_accept_the_offer_from_its_email(self):
         response = self.post(f"{self.mine.access_url}/waitlist", {"join": "1"})
         self.assertEqual(response.status_code, 303)
@@ -394,6 +413,24 @@ class TestSelfService(SelfServiceCase):
         count = self.env["clinic.appointment"].search_count([])
         self.post(f"/my/waitlist/offers/{offer.id}/accept", {"access_token": offer.sudo().access_token})
         self.assertEqual(self.env["clinic.appointment"].search_count([]), count)
+
+    def test_the_offer_sms_carries_the_accept_link_and_staff_see_what_it_replaces(self):
+        self.location.sms_enabled = True
+        self.alex.partner_id.mobile = "+1 613 555 0142"
+        entry = self.mine._portal_join_waitlist()
+        offer = entry._make_offers()
+        sms = self.env["sms.sms"].search([("partner_id", "=", self.alex.partner_id.id)])
+        self.assertEqual(len(sms), 1)
+        url = f"/my/waitlist/offers/{offer.id}?access_token={offer.sudo().access_token}"
+        self.assertIn(url, sms.body, "the client can take the time from the SMS too")
+        self.assertIn("Take it online", sms.body)
+        # The front desk sees, on the waitlist entry, which appointment the client wants to bring forward.
+        frontdesk = new_test_user(self.env, "t_self_desk", groups="clinic_scheduling.group_clinic_frontdesk")
+        Waitlist = self.env["clinic.waitlist"].with_user(frontdesk)
+        for view_type in ("form", "list"):
+            arch = Waitlist.get_views([(False, view_type)])["views"][view_type]["arch"]
+            self.assertIn('name="portal_appointment_id"', arch, view_type)
+        self.assertEqual(entry.with_user(frontdesk).portal_appointment_id, self.mine)
 
     def test_offer_taken_by_someone_else(self):
         entry = self.mine._portal_join_waitlist()

@@ -74,6 +74,12 @@ class ClinicWaitlist(models.Model):
         return self.env._("%(when)s with %(provider)s at %(location)s", when=offer._start_label(),
                           provider=offer.provider_id.name, location=offer.location_id.name)
 
+    def _open_offer_sms_action(self):
+        """What the waitlist offer's SMS asks the client to do (sms template): call the clinic; the
+        portal gives the link to accept the offer online instead."""
+        self.ensure_one()
+        return self.env._("Call us soon to take it.")
+
     def action_withdraw(self):
         self.offer_ids.filtered(lambda o: o.state == "open").write({"state": "withdrawn"})
         self.write({"state": "withdrawn"})
