@@ -206,6 +206,10 @@ class ClinicAppointmentSeries(models.Model):
         to_book = lines.filtered(lambda line: line.status in ("free", "moved") and line.start
                                  and not line.appointment_id)
         to_cancel = lines.filtered(lambda line: line.status == "cancel").appointment_id
+        skipped = len(lines.filtered(lambda line: line.status == "skipped"))
+        # The slots are read before booking: a lost time's rollback clears the cache, and with it
+        # lines that are drafts in memory (``new()``) rather than saved wizard lines.
+        slots = [line._slot_values() for line in to_book]
         Appointment = self.env["clinic.appointment"]
         # All the providers and rooms at once, in the one order every booking takes them.
         Appointment._lock_booking_resources(to_book.provider_id.ids, to_book.room_id.ids)
@@ -215,10 +219,10 @@ class ClinicAppointmentSeries(models.Model):
             with self.env.cr.savepoint():
                 if to_cancel:
                     to_cancel.action_cancel(self.env.ref("clinic_scheduling.cancel_reason_series_replanned"))
-                for line in to_book:
+                for slot in slots:
                     try:
-                        booked |= line._book(self.service_id, self.partner_id, source=source,
-                                             case_id=self.case_id.id, series_id=self.id)
+                        booked |= Appointment._book_slot(self.service_id, slot, self.partner_id, source=source,
+                                                         case_id=self.case_id.id, series_id=self.id)
                     except SlotTaken:
                         # _book_slot rolled its own savepoint back: the others may still be booked.
                         if not partial:
@@ -228,7 +232,6 @@ class ClinicAppointmentSeries(models.Model):
             raise UserError(self.env._(
                 "%s\n\nThe schedule changed since the preview: nothing was booked. Preview again.", error.args[0]
             )) from error
-        skipped = len(lines.filtered(lambda line: line.status == "skipped"))
         if lost:
             body = self.env._(
                 "Series planned: %(booked)s visit(s) booked, %(cancelled)s cancelled, %(skipped)s skipped, "
