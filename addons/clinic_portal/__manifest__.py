@@ -16,6 +16,7 @@
         "views/clinic_booking_templates.xml",
         "views/clinic_service_views.xml",
         "views/clinic_self_service_templates.xml",
+        "views/clinic_series_portal_templates.xml",
     ],
     "demo": ["demo/clinic_portal_demo.xml"],
     "assets": {
