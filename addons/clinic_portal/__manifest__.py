@@ -17,6 +17,8 @@
         "views/clinic_service_views.xml",
         "views/clinic_self_service_templates.xml",
         "views/clinic_waitlist_views.xml",
+        "views/clinic_series_portal_templates.xml",
+        "views/clinic_appointment_series_views.xml",
     ],
     "demo": ["demo/clinic_portal_demo.xml"],
     "assets": {

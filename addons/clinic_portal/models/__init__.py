@@ -8,3 +8,5 @@ from . import clinic_appointment_booking
 from . import clinic_service_booking
 from . import clinic_waitlist
 from . import clinic_waitlist_offer
+from . import clinic_appointment_series_portal
+from . import clinic_appointment_repeat

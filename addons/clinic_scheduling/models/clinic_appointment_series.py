@@ -112,7 +112,7 @@ class ClinicAppointmentSeries(models.Model):
                 break  # no weekday ever reaches the limit (cannot happen, but never loop forever)
         return starts
 
-    def _plan(self, booked=None, since=None):
+    def _plan(self, booked=None, since=None, online=False):
         """One line (dict) per occurrence from ``since`` on: ``free`` as planned (with its
         ``appointment_id`` when an appointment of ``booked`` already holds it), ``moved`` to the
         nearest free start that day (same provider first, then anyone) or ``skipped`` with the
@@ -120,6 +120,8 @@ class ClinicAppointmentSeries(models.Model):
         Two engine calls in all.
 
         ``booked``: appointments already made for this series (or the one it starts from).
+        ``online``: free means free online (the engine's online rules: notice, horizon, service and
+        providers bookable online), for a series a client books on the portal.
         """
         self.ensure_one()
         booked = booked or self.env["clinic.appointment"]
@@ -135,9 +137,9 @@ class ClinicAppointmentSeries(models.Model):
         if to_plan:
             span = (to_plan[0] - timedelta(days=1), to_plan[-1] + timedelta(days=1))
             own = self.service_id._get_available_slots(
-                *span, provider_ids=self.provider_id.ids, location_id=self.location_id.id, online=False,
+                *span, provider_ids=self.provider_id.ids, location_id=self.location_id.id, online=online,
             )
-            anyone = self.service_id._get_available_slots(*span, location_id=self.location_id.id, online=False)
+            anyone = self.service_id._get_available_slots(*span, location_id=self.location_id.id, online=online)
         free = {slot["start"]: slot for slot in own}
         tz = pytz.timezone(self.location_id.tz or "UTC")
 
@@ -192,35 +194,56 @@ class ClinicAppointmentSeries(models.Model):
             return error.args[0]
         return self.env._("Outside working hours, time off, or no free room.")
 
-    def _apply_plan(self, lines):
+    def _apply_plan(self, lines, source="staff", partial=False):
         """Make the appointments match the plan ``lines`` (records with the slot mixin's fields, a
-        ``status`` and an ``appointment_id``): book the free and moved ones through ``_book_slot``,
-        cancel the ones the rule no longer has. All or nothing: a time taken since the preview
-        books nothing. Returns the new appointments."""
+        ``status`` and an ``appointment_id``): book the free and moved ones through ``_book_slot``
+        (with ``source``), cancel the ones the rule no longer has. All or nothing: a time taken
+        since the preview books nothing. Returns the new appointments.
+
+        ``partial``: a time taken since the preview is left out and the others are booked (the
+        caller tells which lines got no appointment); any other refusal still books nothing."""
         self.ensure_one()
         to_book = lines.filtered(lambda line: line.status in ("free", "moved") and line.start
                                  and not line.appointment_id)
         to_cancel = lines.filtered(lambda line: line.status == "cancel").appointment_id
+        skipped = len(lines.filtered(lambda line: line.status == "skipped"))
+        # The slots are read before booking: a lost time's rollback clears the cache, and with it
+        # lines that are drafts in memory (``new()``) rather than saved wizard lines.
+        slots = [line._slot_values() for line in to_book]
         Appointment = self.env["clinic.appointment"]
         # All the providers and rooms at once, in the one order every booking takes them.
         Appointment._lock_booking_resources(to_book.provider_id.ids, to_book.room_id.ids)
         booked = Appointment
+        lost = 0
         try:
             with self.env.cr.savepoint():
                 if to_cancel:
                     to_cancel.action_cancel(self.env.ref("clinic_scheduling.cancel_reason_series_replanned"))
-                for line in to_book:
-                    booked |= line._book(self.service_id, self.partner_id, source="staff",
-                                         case_id=self.case_id.id, series_id=self.id)
+                for slot in slots:
+                    try:
+                        booked |= Appointment._book_slot(self.service_id, slot, self.partner_id, source=source,
+                                                         case_id=self.case_id.id, series_id=self.id)
+                    except SlotTaken:
+                        # _book_slot rolled its own savepoint back: the others may still be booked.
+                        if not partial:
+                            raise
+                        lost += 1
         except SlotTaken as error:
             raise UserError(self.env._(
                 "%s\n\nThe schedule changed since the preview: nothing was booked. Preview again.", error.args[0]
             )) from error
-        self.message_post(body=self.env._(
-            "Series planned: %(booked)s visit(s) booked, %(cancelled)s cancelled, %(skipped)s skipped.",
-            booked=len(booked), cancelled=len(to_cancel),
-            skipped=len(lines.filtered(lambda line: line.status == "skipped")),
-        ))
+        if lost:
+            body = self.env._(
+                "Series planned: %(booked)s visit(s) booked, %(cancelled)s cancelled, %(skipped)s skipped, "
+                "%(lost)s taken since the preview.",
+                booked=len(booked), cancelled=len(to_cancel), skipped=skipped, lost=lost,
+            )
+        else:
+            body = self.env._(
+                "Series planned: %(booked)s visit(s) booked, %(cancelled)s cancelled, %(skipped)s skipped.",
+                booked=len(booked), cancelled=len(to_cancel), skipped=skipped,
+            )
+        self.message_post(body=body)
         return booked
 
     def action_open_plan_wizard(self):

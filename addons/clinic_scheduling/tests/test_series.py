@@ -92,6 +92,16 @@ class TestSeries(ClinicCase):
         self.assertIn("nothing was booked", str(caught.exception))
         self.assertEqual(self.env["clinic.appointment"].search_count([]), before)
 
+    def test_partial_apply_books_the_others_when_one_time_was_taken(self):
+        first = self.book("2026-03-03 15:00")
+        wizard = self.plan(first)
+        self.book(wizard.line_ids[3].start, partner=self.client_2, room=self.room_2)  # taken after the preview
+        series = self.env["clinic.appointment.series"].with_user(self.frontdesk).create(wizard._series_values())
+        booked = series._apply_plan(wizard.line_ids, partial=True)
+        self.assertEqual(booked.mapped("start"), wizard.line_ids[1:3].mapped("start"), "the taken one is left out")
+        self.assertEqual(booked.series_id, series)
+        self.assertIn("1 taken since the preview", str(series.message_ids[:1].body))
+
     def test_cancel_one_following_or_all(self):
         first = self.book("2026-03-03 15:00")
         self.plan(first, count=5).action_confirm()
