@@ -1,3 +1,4 @@
 from . import api
 from . import portal
 from . import booking
+from . import packages

@@ -8,3 +8,6 @@ from . import clinic_appointment_booking
 from . import clinic_service_booking
 from . import clinic_waitlist
 from . import clinic_waitlist_offer
+from . import product_template_online_sale
+from . import clinic_package_online_sale
+from . import clinic_appointment_payment
