@@ -5,3 +5,4 @@ from . import test_rate_limit
 from . import test_api
 from . import test_booking
 from . import test_self_service
+from . import test_payments
