@@ -49,7 +49,11 @@ class ClinicPackagePortal(ClinicCustomerPortal):
         values.update({
             "clinic_pay_url": invoice.get_portal_url(anchor="portal_pay", query_string="&payment=True")
             if invoice else None,
-            "clinic_show_packages": bool(self._clinic_my_packages_sudo() or self._clinic_for_sale_sudo()),
+            # The link to My packages: the clinic sells packages online, or the client has some
+            # (sudo: portal users have no rights on packages; only whether one of their own exists).
+            "clinic_show_packages": can_pay or bool(request.env["clinic.package"].sudo().search_count([
+                ("partner_id", "=", request.env.user.partner_id.id), ("company_id", "=", company.id),
+            ], limit=1)),
         })
         return values
 
