@@ -109,3 +109,21 @@ class ClinicPackagePortal(ClinicCustomerPortal):
         except (UserError, ValidationError) as error:
             return self._clinic_render_packages(status=400, error=str(error))
         return request.redirect(invoice_sudo.get_portal_url(anchor="portal_pay", query_string="&payment=True"))
+
+    @http.route(["/my/packages/purchases/<int:invoice_id>/cancel"], type="http", auth="user", website=True,
+                methods=["POST"])
+    def portal_my_clinic_purchase_cancel(self, invoice_id, **kw):
+        """The client gives up an online purchase they have not paid."""
+        # sudo: narrowed to this id among the logged-in client's own online package purchases.
+        invoice_sudo = request.env["account.move"].sudo().search([
+            ("id", "=", invoice_id), ("partner_id", "=", request.env.user.partner_id.id),
+            ("clinic_package_on_payment", "=", True), ("move_type", "=", "out_invoice"),
+        ], limit=1)
+        if not invoice_sudo:
+            return self._clinic_not_found()
+        try:
+            with request.env.cr.savepoint():
+                request.env["clinic.package"].sudo()._portal_cancel_purchase(invoice_sudo, request.env.user.partner_id)
+        except (UserError, ValidationError) as error:
+            return self._clinic_render_packages(status=400, error=str(error))
+        return request.redirect("/my/packages?message=purchase_cancelled")

@@ -59,3 +59,23 @@ class ClinicPackage(models.Model):
         invoice.action_post()
         invoice.message_post(body=self.env._("Bought online by the client; the package is given once it is paid."))
         return invoice
+
+    @api.model
+    def _portal_cancel_purchase(self, invoice, partner):
+        """``partner`` gives up their unpaid online purchase ``invoice``: it is cancelled (kept, as
+        every invoice). Refused once a payment is made, under way or authorized."""
+        if not (isinstance(invoice, models.BaseModel) and invoice._name == "account.move" and len(invoice) == 1):
+            raise ValidationError(self.env._("Choose one purchase to cancel."))
+        if not (isinstance(partner, models.BaseModel) and partner._name == "res.partner" and len(partner) == 1):
+            raise ValidationError(self.env._("A purchase is cancelled by its buyer."))
+        if invoice not in self._portal_open_purchases(partner, invoice.company_id):
+            raise UserError(self.env._("This purchase is not waiting for a payment: it cannot be cancelled online."))
+        busy = invoice.transaction_ids.filtered(lambda tx: tx.state in ("pending", "authorized", "done"))
+        if invoice.payment_state != "not_paid" or busy:
+            raise UserError(self.env._(
+                "A payment of this purchase is made or under way: it can no longer be cancelled online. "
+                "Please contact the clinic."
+            ))
+        invoice.button_cancel()
+        invoice.message_post(body=self.env._("Cancelled online by the client before paying."))
+        return True

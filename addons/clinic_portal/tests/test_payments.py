@@ -114,6 +114,27 @@ class TestPackageOnlineSale(AccountPaymentCommon):
         self.pay(invoice, reference="PKG-PART-2")
         self.assertEqual(self.packages().sessions_total, 4)
 
+    def test_an_unpaid_purchase_can_be_given_up_not_a_paid_or_pending_one(self):
+        invoice = self.buy()
+        with self.assertRaisesRegex(UserError, "not waiting for a payment"):
+            self.Package._portal_cancel_purchase(invoice, self.partner)
+        self.Package._portal_cancel_purchase(invoice, self.buyer)
+        self.assertEqual(invoice.state, "cancel", "cancelled, kept")
+        self.assertFalse(self.packages())
+        pending = self.buy()
+        self.assertNotEqual(pending, invoice)
+        self.pay(pending, state="pending", reference="PKG-PENDING")
+        with self.assertRaisesRegex(UserError, "made or under way"):
+            self.Package._portal_cancel_purchase(pending, self.buyer)
+        paid = self.buy(self.package)
+        self.assertEqual(paid, pending, "the pending purchase is still the open one")
+        self.pay(paid, reference="PKG-PAID")
+        with self.assertRaisesRegex(UserError, "not waiting for a payment"):
+            self.Package._portal_cancel_purchase(paid, self.buyer)
+        self.assertEqual(paid.state, "posted")
+        with self.assertRaises(ValidationError):
+            self.Package._portal_cancel_purchase(invoice | paid, self.buyer)
+
     def test_only_packages_sold_online_by_this_company_with_online_payment(self):
         with self.assertRaisesRegex(UserError, "not sold online"):
             self.buy(self.not_online)
@@ -369,6 +390,33 @@ class TestMyPackages(PaymentPortalCase):
         page = self.url_open("/my/packages")
         self.assertFalse(self.pay_links(page))
         self.assertNotIn(invoice.name, page.text)
+
+    def test_giving_up_an_unpaid_purchase(self):
+        self.enable_payments()
+        self.authenticate("t_self_alex", "t_self_alex_pw")
+        self.post("/my/packages/buy", {"product_id": self.package.id})
+        invoice = self.online_invoices()
+        url = f"/my/packages/purchases/{invoice.id}/cancel"
+        self.authenticate("t_self_blair", "t_self_blair_pw")
+        response = self.post(url)
+        self.assertEqual(response.status_code, 404, "another client")
+        self.assertNotIn(invoice.name, response.text)
+        self.authenticate(None, None)
+        response = self.post(url)
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("/web/login", response.headers["Location"])
+        self.authenticate("t_self_alex", "t_self_alex_pw")
+        self.assertEqual(self.post(url, {"reason": "x"}, csrf=False).status_code, 400, "no CSRF token")
+        self.assertIn(self.url_open(url, allow_redirects=False).status_code, (404, 405), "GET cancels nothing")
+        self.assertEqual(invoice.state, "posted")
+        response = self.post(url)
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(invoice.state, "cancel")
+        page = self.url_open(response.headers["Location"])
+        self.assertIn("o_clinic_purchase_cancelled", page.text)
+        self.assertFalse(self.pay_links(page))
+        response = self.post(url)
+        self.assertEqual(response.status_code, 400, "already cancelled")
 
     def test_refused_purchases_change_nothing(self):
         self.enable_payments()
