@@ -6,7 +6,7 @@
     "author": "Clinic Suite contributors",
     "website": "https://github.com/clinic-suite/clinic-suite",
     "license": "LGPL-3",
-    "depends": ["clinic_scheduling", "clinic_billing", "clinic_charting", "website", "portal"],
+    "depends": ["clinic_scheduling", "clinic_billing", "clinic_charting", "website", "portal", "account_payment"],
     "data": [
         "security/ir.model.access.csv",
         "security/clinic_portal_rules.xml",
@@ -19,8 +19,10 @@
         "views/clinic_waitlist_views.xml",
         "views/clinic_series_portal_templates.xml",
         "views/clinic_appointment_series_views.xml",
+        "views/clinic_package_portal_templates.xml",
+        "views/product_template_views.xml",
     ],
-    "demo": ["demo/clinic_portal_demo.xml"],
+    "demo": ["demo/clinic_portal_demo.xml", "demo/clinic_package_online_demo.xml"],
     "assets": {
         "web.assets_frontend": [
             "clinic_portal/static/src/scss/*.scss",

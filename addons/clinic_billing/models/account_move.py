@@ -10,6 +10,11 @@ class AccountMove(models.Model):
         help="Which visits this draft gathers (per visit, client and day, or payer and month).",
     )
     clinic_appointment_count = fields.Integer(compute="_compute_clinic_appointment_count")
+    clinic_package_on_payment = fields.Boolean(
+        string="Package Given When Paid", copy=False, readonly=True,
+        help="An online sale of a prepaid package: the package's sessions are given when this invoice is "
+        "fully paid, not when it is posted.",
+    )
 
     @api.depends("line_ids.clinic_appointment_id")
     def _compute_clinic_appointment_count(self):
@@ -18,7 +23,8 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        invoices = posted.filtered(lambda m: m.move_type == "out_invoice")
+        # An online sale gives its package when paid (_invoice_paid_hook), not at posting.
+        invoices = posted.filtered(lambda m: m.move_type == "out_invoice" and not m.clinic_package_on_payment)
         if invoices:
             # sudo: packages are created from what was just sold, by whoever may post the invoice.
             self.env["clinic.package"].sudo()._create_from_invoice_lines(invoices.invoice_line_ids)
@@ -43,6 +49,18 @@ class AccountMove(models.Model):
                     package.message_post(body=self.env._("The invoice of this package was credited: package closed."))
                     package.active = False
         return posted
+
+    def _invoice_paid_hook(self):
+        """An online package sale is fully paid (reconciled with its payment): its package is
+        created now. Called each time an invoice becomes paid; ``_create_from_invoice_lines`` creates
+        one package per invoice line at most, so a payment processed twice gives one package."""
+        result = super()._invoice_paid_hook()
+        paid = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted"
+                             and m.clinic_package_on_payment and m.payment_state in ("paid", "in_payment"))
+        if paid:
+            # sudo: whoever (or whichever payment) settles the invoice gives the package it sold.
+            self.env["clinic.package"].sudo()._create_from_invoice_lines(paid.invoice_line_ids)
+        return result
 
     def button_draft(self):
         revived = self.filtered(lambda m: m.state == "cancel" and any(

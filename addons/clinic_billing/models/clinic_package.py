@@ -36,6 +36,8 @@ class ClinicPackage(models.Model):
 
     _sql_constraints = [
         ("sessions_in_range", "check (sessions_total >= 0 and sessions_used >= 0)", "Sessions cannot be negative."),
+        # One package per invoice line, even when two transactions settle the same sale at once.
+        ("move_line_unique", "unique (move_line_id)", "This invoice line already gave its package."),
     ]
 
     @api.depends("product_id", "partner_id")

@@ -252,6 +252,35 @@ class TestCharging(BillingCase):
         other._reverse_moves([{"invoice_date": date(2026, 3, 2)}]).action_post()
         self.assertFalse(unused.active)
 
+    def pay(self, invoice, amount):
+        return self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids,
+        ).create({"amount": amount, "payment_date": date(2026, 3, 2)})._create_payments()
+
+    def test_an_online_sale_gives_its_package_when_paid_in_full(self):
+        package_product = self.env["product.product"].create({
+            "name": "3 physio sessions", "type": "service", "list_price": 270.0, "taxes_id": [(5, 0, 0)],
+            "clinic_package_sessions": 3, "clinic_package_service_ids": [(6, 0, self.physio.ids)],
+        })
+        sale = self.sell(package_product, self.client)
+        sale.clinic_package_on_payment = True
+        sale.action_post()
+        packages = self.env["clinic.package"].with_context(active_test=False)
+        self.assertFalse(packages.search([("partner_id", "=", self.client.id)]), "posted but not paid: no package")
+        self.assertEqual(self.visit("2026-03-02 14:00").billing_state, "charged", "no session to use yet")
+        self.pay(sale, 100.0)
+        self.assertEqual(sale.payment_state, "partial")
+        self.assertFalse(packages.search([("partner_id", "=", self.client.id)]), "partly paid: no package")
+        self.pay(sale, 170.0)
+        self.assertIn(sale.payment_state, ("paid", "in_payment"))
+        package = packages.search([("partner_id", "=", self.client.id)])
+        self.assertEqual((package.sessions_total, package.move_id), (3, sale))
+        # The paid hook running again (a payment processed twice) gives no second package.
+        sale._invoice_paid_hook()
+        self.assertEqual(packages.search_count([("partner_id", "=", self.client.id)]), 1)
+        self.assertEqual(self.visit("2026-03-03 14:00").billing_state, "package")
+        self.assertEqual(package.sessions_remaining, 2)
+
     def test_balance_insight_and_block(self):
         self.env.company.write({"clinic_invoice_auto_post": True, "clinic_balance_limit": 150.0,
                                 "clinic_balance_policy": "warn"})

@@ -10,3 +10,6 @@ from . import clinic_waitlist
 from . import clinic_waitlist_offer
 from . import clinic_appointment_series_portal
 from . import clinic_appointment_repeat
+from . import product_template_online_sale
+from . import clinic_package_online_sale
+from . import clinic_appointment_payment

@@ -6,3 +6,4 @@ from . import test_api
 from . import test_booking
 from . import test_self_service
 from . import test_series_portal
+from . import test_payments

@@ -109,9 +109,10 @@ class TestClinicPortal(ExactQueryCountMixin, HttpCase):
         self.authenticate("t_portal_a", "t_portal_a_pw")
         for _warm_up in range(3):
             self.url_open("/my/appointments")
-        # 15: the page, one query for the balance the client owes (their unpaid invoices), one for the
-        # forms they are asked to fill.
-        with self.assertQueryCountExactly(15):
+        # 17: the page, one query for the balance the client owes (their unpaid invoices), one for the
+        # forms they are asked to fill, two for the link to their prepaid packages (does the clinic
+        # take payments online, has the client a package).
+        with self.assertQueryCountExactly(17):
             page = self.url_open("/my/appointments")
         self.assertEqual(page.text.count('href="/my/appointments/'), 1)
         more = self.env["clinic.appointment"].create([{
@@ -120,7 +121,7 @@ class TestClinicPortal(ExactQueryCountMixin, HttpCase):
             "start": self.mine.start + timedelta(days=day),
         } for day in range(1, 10)])
         self.url_open("/my/appointments")  # their private links are made at their first display, in one UPDATE
-        with self.assertQueryCountExactly(15):
+        with self.assertQueryCountExactly(17):
             page = self.url_open("/my/appointments")
         self.assertEqual([page.text.count(f'href="/my/appointments/{a.id}?') for a in self.mine | more], [1] * 10)
 
