@@ -101,7 +101,9 @@ def start_server(db, workers, *options):
     LOG.write_text("")
     command = [
         PYTHON, str(ODOO_PATH / "odoo-bin"), "-c", str(ROOT / "odoo.conf"),
-        f"--addons-path={ODOO_PATH / 'odoo' / 'addons'},{ROOT / 'addons'}", "-d", db, f"--db-filter=^{db}$",
+        # One database named with -d and no --db-filter, as a one-clinic server runs (deploy/):
+        # Odoo then never lists PostgreSQL's databases to route a request without a session.
+        f"--addons-path={ODOO_PATH / 'odoo' / 'addons'},{ROOT / 'addons'}", "-d", db,
         "--http-interface=127.0.0.1", f"--http-port={port}", f"--gevent-port={gevent_port}",
         f"--workers={workers}", "--max-cron-threads=0", f"--logfile={LOG}", "--log-level=warn", "--proxy-mode",
         *options,

@@ -75,10 +75,11 @@ registry.category("web_tour.tours").add("clinic_day_view", {
             async run(helpers) {
                 await helpers.drag_and_drop(".o_clinic_day_lane:has(.o_clinic_day_card:contains('Move Client'))", {
                     // 12:00 is 720 minutes at 1.2 px per minute from the top of the lane; the
-                    // pointer holds the 60-minute card (72 px) in its middle. Starts snap to the
-                    // quarter hour: aim at the middle of 12:00's quarter (+7 px) so that a few
-                    // pixels of scrolling during the drag do not change the result.
-                    position: { top: 864 + 36 + 7 },
+                    // pointer holds the card in its middle (72 px for 60 minutes, more when the
+                    // card's content is taller). Starts snap to the quarter hour: aim at the middle
+                    // of 12:00's quarter (+7 px) so that a few pixels of scrolling during the drag
+                    // do not change the result.
+                    position: { top: 864 + helpers.anchor.getBoundingClientRect().height / 2 + 7 },
                     relative: true,
                 });
             },
