@@ -13,4 +13,5 @@ from . import clinic_location
 from . import clinic_provider
 from . import account_move
 from . import account_move_line
+from . import account_payment
 from . import clinic_appointment_billing

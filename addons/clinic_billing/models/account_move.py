@@ -50,17 +50,33 @@ class AccountMove(models.Model):
                     package.active = False
         return posted
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "matched_payment_ids" in vals:
+            # Registering a payment links it here once posted (account.payment.register): without a
+            # journal entry nothing is reconciled and this link is what settles the invoice.
+            self._clinic_give_paid_packages()
+        return result
+
     def _invoice_paid_hook(self):
         """An online package sale is fully paid (reconciled with its payment): its package is
-        created now. Called each time an invoice becomes paid; ``_create_from_invoice_lines`` creates
-        one package per invoice line at most, so a payment processed twice gives one package."""
+        created now. See :meth:`_clinic_give_paid_packages`."""
         result = super()._invoice_paid_hook()
+        self._clinic_give_paid_packages()
+        return result
+
+    def _clinic_give_paid_packages(self):
+        """The packages of those of these online package sales that are fully paid. Called when an
+        invoice becomes paid by reconciliation (``_invoice_paid_hook``) and when a payment linked to
+        it changes state (a payment without a journal entry settles an invoice without any
+        reconciliation: account.payment's write, or the invoice's when the payment is linked to it);
+        ``_create_from_invoice_lines`` creates one
+        package per invoice line at most, so a payment seen twice gives one package."""
         paid = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted"
                              and m.clinic_package_on_payment and m.payment_state in ("paid", "in_payment"))
         if paid:
             # sudo: whoever (or whichever payment) settles the invoice gives the package it sold.
             self.env["clinic.package"].sudo()._create_from_invoice_lines(paid.invoice_line_ids)
-        return result
 
     def button_draft(self):
         revived = self.filtered(lambda m: m.state == "cancel" and any(

@@ -281,6 +281,29 @@ class TestCharging(BillingCase):
         self.assertEqual(self.visit("2026-03-03 14:00").billing_state, "package")
         self.assertEqual(package.sessions_remaining, 2)
 
+    def test_an_online_sale_paid_without_a_journal_entry_gives_its_package(self):
+        # Odoo 18's default bank journal: its payment method has no outstanding account, so a
+        # payment has no journal entry and settles the invoice by its state, reconciling nothing.
+        journal = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.env.company.id)], limit=1)
+        journal.inbound_payment_method_line_ids.payment_account_id = False
+        package_product = self.env["product.product"].create({
+            "name": "2 physio sessions", "type": "service", "list_price": 180.0, "taxes_id": [(5, 0, 0)],
+            "clinic_package_sessions": 2, "clinic_package_service_ids": [(6, 0, self.physio.ids)],
+        })
+        sale = self.sell(package_product, self.client)
+        sale.clinic_package_on_payment = True
+        sale.action_post()
+        payment = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=sale.ids,
+        ).create({"amount": 180.0, "payment_date": date(2026, 3, 2), "journal_id": journal.id})._create_payments()
+        self.assertFalse(payment.move_id, "a payment without journal entry")
+        self.assertIn(sale.payment_state, ("paid", "in_payment"))
+        package = self.env["clinic.package"].search([("partner_id", "=", self.client.id)])
+        self.assertEqual((package.sessions_total, package.move_id), (2, sale))
+        payment.action_validate()  # the bank statement confirms it: still one package
+        self.assertEqual(self.env["clinic.package"].search_count([("partner_id", "=", self.client.id)]), 1)
+
     def test_balance_insight_and_block(self):
         self.env.company.write({"clinic_invoice_auto_post": True, "clinic_balance_limit": 150.0,
                                 "clinic_balance_policy": "warn"})
