@@ -303,7 +303,10 @@ class ClinicBooking(CustomerPortal):
         for key in (value or "").split(","):
             match = SLOT_PATTERN.fullmatch(key)
             if match and int(match[2]) <= MAX_ID:
-                start = datetime.strptime(match[1], "%Y-%m-%dT%H:%M")
+                try:
+                    start = datetime.strptime(match[1], "%Y-%m-%dT%H:%M")
+                except ValueError:  # well-formed but no such date or time: not an alternative offered
+                    continue
                 if FIRST_YEAR <= start.year <= LAST_YEAR:
                     slots.append({"start": start, "provider_id": int(match[2])})
         return slots[:5]

@@ -252,7 +252,10 @@ class ClinicCustomerPortal(CustomerPortal):
         try:
             if not match:
                 raise UserError(request.env._("Please choose one of the free times offered."))
-            start = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S")
+            try:
+                start = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S")
+            except ValueError:  # well-formed but no such date or time (month 13, 25 o'clock)
+                raise UserError(request.env._("Please choose one of the free times offered.")) from None
             # The appointment passed the access check; the method accepts only a slot the engine
             # offers online.
             appointment_sudo._portal_reschedule(start, int(match.group(2)))

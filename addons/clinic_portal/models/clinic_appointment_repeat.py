@@ -130,9 +130,13 @@ class ClinicAppointment(models.Model):
         wanted = {}
         for key in keep:
             match = KEY.fullmatch(key)
-            if not match:
-                raise UserError(self.env._("Please choose the dates to book among those offered."))
-            wanted[key] = (datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S"), int(match.group(2)))
+            try:
+                if not match:
+                    raise ValueError(key)
+                start = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S")  # e.g. month 13: ValueError
+            except ValueError:
+                raise UserError(self.env._("Please choose the dates to book among those offered.")) from None
+            wanted[key] = (start, int(match.group(2)))
         if not wanted:
             raise UserError(self.env._("Keep at least one date to book."))
         if len(wanted) > count:

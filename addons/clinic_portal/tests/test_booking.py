@@ -195,6 +195,14 @@ class TestOnlineBooking(ExactQueryCountMixin, BookingCase):
         self.assertIn("Please check the fields marked below", response.text)
         self.assertEqual(response.text.count('autofocus="autofocus"'), 1, "the first wrong field has the focus")
         self.assertRegex(response.text, r'<input[^>]*id="o_clinic_booking_name"[^>]*autofocus="autofocus"')
+        # No time chosen, with alternatives that are no dates at all (month 13): asked to choose.
+        page = self.details_page()
+        response = self.url_open(f"{BOOK}/confirm", allow_redirects=False, data={
+            "csrf_token": CSRF.search(page.text)[1], "location": self.location.id, "service": self.service.id,
+            "provider": "any", "alternatives": f"2026-13-45T10:00_{self.provider.id}", **DETAILS,
+        })
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Please choose a time", response.text)
         self.assertEqual(self.counts(), before)
 
     def test_every_input_is_labelled(self):

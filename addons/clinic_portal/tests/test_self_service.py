@@ -352,7 +352,8 @@ class TestSelfService(SelfServiceCase):
         self.assertNotIn("Blair", response.text)
         self.assertEqual(self.mine.start, datetime(2026, 3, 4, 15, 0), "not moved")
         # Not a slot at all (outside hours, off the grid) or nonsense: a clear message, nothing moved.
-        for value in (f"2026-03-05 03:00:00|{self.pat.id}", f"2026-03-05 15:10:00|{self.pat.id}", "tomorrow", ""):
+        for value in (f"2026-03-05 03:00:00|{self.pat.id}", f"2026-03-05 15:10:00|{self.pat.id}",
+                      f"2026-13-45 25:00:00|{self.pat.id}", "tomorrow", ""):
             with self.subTest(value=value):
                 response = self.post(f"{self.mine.access_url}/reschedule", {"slot": value})
                 self.assertIn(response.status_code, (400, 409))

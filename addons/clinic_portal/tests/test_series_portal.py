@@ -356,6 +356,7 @@ class TestSeriesPortal(SeriesPortalCase):
                 self.assertIn("o_clinic_repeat_error", page.text)
         for data in ({"interval": 1, "count": 2}, {"interval": 1, "count": 2, "keep": "tomorrow"},
                      {"interval": 1, "count": 2, "keep": [self.key(WEDNESDAYS[0])] * 1 + ["x|1"]},
+                     {"interval": 1, "count": 2, "keep": f"2026-13-45 14:00:00|{self.pat.id}"},
                      {"interval": 7, "count": 2, "keep": self.key(WEDNESDAYS[0])},
                      {"interval": 1, "count": 1, "keep": [self.key(WEDNESDAYS[0]), self.key(WEDNESDAYS[1])]}):
             with self.subTest(data=data):
