@@ -9,6 +9,7 @@ with an ETag. Documented in readme/API.md and static/api/openapi.yaml.
 
 Routes are read/write (not ``readonly=True``): the rate limit counts each request in the database.
 """
+import json
 import re
 import threading
 import time
@@ -18,6 +19,7 @@ from datetime import date
 from odoo import http
 from odoo.exceptions import MissingError, ValidationError
 from odoo.http import request
+from odoo.tools import json_default
 
 API = "/clinic/api/v1"
 # Seconds a browser or proxy may keep an answer: lists change rarely, free slots every booking.
@@ -98,7 +100,11 @@ class ClinicPublicApi(http.Controller):
     # ------------------------------------------------------------------------------------------
     def _api_call(self, params, max_age, call):
         """Count the request, run ``call(env, company)`` for the current website's company and
-        language, and answer its result as JSON; a MissingError is a 404, a ValidationError a 400."""
+        language, and answer its result as JSON; a MissingError is a 404, a ValidationError a 400.
+
+        An answer the server computed a few seconds ago for the same question (same website and
+        query, language included as asked) is sent again as it was encoded, with its ETag: the
+        language is resolved, and the JSON written, only when an answer is computed."""
         retry = request.env["clinic.rate.limit"]._hit("availability", request.httprequest.remote_addr)
         if retry:
             return self._api_error(
@@ -108,23 +114,27 @@ class ClinicPublicApi(http.Controller):
             )
         try:
             website = request.env["website"].get_current_website()
-            lang = self._api_lang(website, params.get("lang"))
-            env = request.env(context=dict(request.env.context, lang=lang))
-            key = (request.env.cr.dbname, website.id, lang, request.httprequest.path, tuple(sorted(params.items())))
-            data = self._api_cached(key, max_age)
-            if data is None:
+            key = (request.env.cr.dbname, website.id, request.httprequest.path, tuple(sorted(params.items())))
+            body = self._api_cached(key, max_age)
+            if body is None:
+                lang = self._api_lang(website, params.get("lang"))
+                env = request.env(context=dict(request.env.context, lang=lang))
                 data = call(env, env["res.company"].browse(website.company_id.id))
-                self._api_remember(key, max_age, data)
+                body = json.dumps(data, ensure_ascii=False, default=json_default).encode()
+                self._api_remember(key, max_age, body)
         except MissingError as error:
             return self._api_error(404, "not_found", error.args[0])
         except ValidationError as error:
             return self._api_error(400, "bad_request", error.args[0])
-        response = request.make_json_response(data, headers=[("Cache-Control", f"public, max-age={max_age}")])
+        response = request.make_response(body, headers=[
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("Cache-Control", f"public, max-age={max_age}"),
+        ])
         response.add_etag()
         return response.make_conditional(request.httprequest)
 
     def _api_cached(self, key, max_age):
-        """The answer computed for ``key`` within the last few seconds, or None."""
+        """The answer (encoded JSON) computed for ``key`` within the last few seconds, or None."""
         ttl = SERVER_CACHE_S.get(max_age)
         if not ttl or "no-cache" in (request.httprequest.headers.get("Cache-Control") or ""):
             return None
@@ -134,12 +144,12 @@ class ClinicPublicApi(http.Controller):
                 return hit[1]
         return None
 
-    def _api_remember(self, key, max_age, data):
+    def _api_remember(self, key, max_age, body):
         ttl = SERVER_CACHE_S.get(max_age)
         if not ttl:
             return
         with _answers_lock:
-            _answers[key] = (time.monotonic() + ttl, data)
+            _answers[key] = (time.monotonic() + ttl, body)
             _answers.move_to_end(key)
             while len(_answers) > SERVER_CACHE_SIZE:
                 _answers.popitem(last=False)

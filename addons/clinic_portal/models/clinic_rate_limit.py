@@ -73,9 +73,11 @@ class ClinicRateLimit(models.Model):
         else:
             with self.env.registry.cursor() as cr:
                 # A counter lost in a crash is harmless: its commit need not wait for the disk.
-                # (Both settings in one round trip.)
-                cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO OFF"))
-                cr.execute(upsert)
+                # The settings and the upsert go in one round trip (its result is the upsert's).
+                cr.execute(SQL(
+                    "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO OFF; %s",
+                    upsert,
+                ))
                 count = cr.fetchone()[0]
         if count <= limit:
             return 0

@@ -342,6 +342,19 @@ class TestPublicApi(HttpCase):
         # Asked with "Cache-Control: no-cache", an answer is always computed afresh (and remembered).
         self.assertLess(len(self.slots(self.physio, query, fresh=True)["slots"]), len(before))
 
+    def test_a_reused_answer_costs_one_query(self):
+        """An answer reused by the server is sent as it was written: the visitor's request reads
+        nothing (no website, language or clinic data) and writes only the rate-limit counter."""
+        path = f"services/{self.physio.id}/slots?date_from=2026-03-03&lang=en_US"
+        first = self.get(path)
+        with self.assertQueryCount(1):  # the rate-limit counter's upsert
+            again = self.get(path)
+        self.assertEqual((again.status_code, again.content, again.headers["ETag"]),
+                         (200, first.content, first.headers["ETag"]))
+        self.assertEqual(again.headers["Content-Type"], "application/json; charset=utf-8")
+        self.assertJsonError(self.get(f"services/{self.physio.id}/slots?date_from=2026-03-03&lang=xx_XX"),
+                             400, "bad_request")
+
     def test_get_only(self):
         for path in ("services", "providers", "locations", f"services/{self.physio.id}/slots?date_from=2026-03-03"):
             with self.subTest(path=path):
