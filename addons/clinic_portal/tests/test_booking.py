@@ -463,7 +463,8 @@ class TestOnlineBooking(ExactQueryCountMixin, BookingCase):
             "question_ids": [Command.create({"label": "Pregnant", "kind": "yes_no"})],
         })
         consent.action_publish()
-        appointment, token = self.booked(self.confirm(**DETAILS))
+        # The consent is agreed on the details step (test_booking_consent.py), the form signed afterwards.
+        appointment, token = self.booked(self.confirm(consent_ids=consent.id, **DETAILS))
         self.assertEqual(appointment.form_ids.template_id, consent, "requested by the booking (charting)")
         done = self.url_open(f"{BOOK}/done/{appointment.id}?access_token={token}").text
         self.assertIn("One form is waiting for you", done)
