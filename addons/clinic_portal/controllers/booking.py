@@ -15,6 +15,7 @@ from odoo import http
 from odoo.exceptions import MissingError, UserError
 from odoo.http import request
 
+from ..exceptions import ConsentRequired
 from ..models.clinic_service_booking import BOOKING_WINDOW_DAYS
 from ..models.res_partner import ONLINE_CLIENT_FIELDS
 from odoo.addons.clinic_scheduling.exceptions import SlotTaken
@@ -91,6 +92,8 @@ class ClinicBooking(CustomerPortal):
             return request.not_found()
         shown = {"start": params["slot"][0], "provider_id": params["slot"][1]} if params["slot"] else None
         form = {name: post.get(name, "") for name in ONLINE_CLIENT_FIELDS}
+        # The consent forms ticked (template ids); the booking decides which ones it requires.
+        form["consent_ids"] = self._booking_ids(request.httprequest.form.getlist("consent_ids"))
         client_values = errors = None
         if request.env.user._is_public():
             client_values, errors = request.env["res.partner"]._clinic_online_client_values(form)
@@ -106,9 +109,14 @@ class ClinicBooking(CustomerPortal):
                 self._booking_company(), params["location"], params["service"], params["provider"] or None,
                 params["slot"][0], params["slot"][1], client_values=client_values,
                 reuse_partner_ids=request.session.get(SESSION_PARTNERS, []),
+                consent_template_ids=form["consent_ids"],
             )
         except MissingError:
             return request.not_found()
+        except ConsentRequired as error:
+            return self._booking_refused(params, shown, form, errors={
+                f"consent_{template_id}": message for template_id, message in error.errors.items()
+            })
         except SlotTaken as error:
             # The next free times; any of them may be chosen (the form then books with "the
             # first available"). Those of providers this website does not show are left out.
@@ -141,6 +149,11 @@ class ClinicBooking(CustomerPortal):
             "access_token": access_token,
             "email_queued": appointment_sudo._clinic_confirmation_queued(),
             "forms_to_sign": appointment_sudo.clinic_forms_to_sign,
+            # A consent form of this visit still to sign was agreed to on the details step (the
+            # booking refuses without it): its signature follows on the form.
+            "consents_agreed": appointment_sudo.service_id.online_consent_asked and any(
+                form.kind == "consent" and form.state != "signed" for form in appointment_sudo.clinic_form_ids
+            ),
         }
         # The address holds the private link's token: not kept by caches, not sent on to other sites.
         return request.render("clinic_portal.booking_done", values, headers=[
@@ -232,6 +245,23 @@ class ClinicBooking(CustomerPortal):
         })
         if slot:
             values["slot_provider_name"] = values["provider_names"].get(slot["provider_id"])
+        # The consent forms to read and agree to (none, without a query, for most services); after
+        # a refusal, those not ticked are marked too.
+        choice = values["choice"]
+        partner = request.env.user.partner_id if values["signed_in"] else None
+        consents_sudo = choice["service"]._clinic_online_consents(
+            partner, choice["location"], slot and slot["start"]) if choice["service"] else choice["service"]
+        if consents_sudo and values["errors"]:
+            values["errors"] = {
+                **{f"consent_{template_id}": message for template_id, message in
+                   request.env["clinic.service"]._clinic_online_consent_errors(
+                       consents_sudo, values["form"].get("consent_ids", [])).items()},
+                **values["errors"],
+            }
+        values["consents_sudo"] = consents_sudo
+        values["first_consent_error"] = next(
+            (t.id for t in consents_sudo if f"consent_{t.id}" in values["errors"]), None,
+        ) if not values["first_error"] else None
         return self._booking_render("clinic_portal.booking_step_details", values)
 
     def _booking_render(self, template, values):
@@ -296,6 +326,10 @@ class ClinicBooking(CustomerPortal):
             "start_day": a_day(start_day),
             "slot": chosen_slot,
         }
+
+    def _booking_ids(self, values):
+        """Record ids sent by a form (digit strings); anything else is left out."""
+        return [int(value) for value in values[:20] if ID_PATTERN.fullmatch(value or "") and int(value) <= MAX_ID]
 
     def _booking_list(self, value):
         """Alternatives offered after a lost race, sent back with a form that chose none."""

@@ -6,6 +6,7 @@ from . import clinic_service_api
 from . import res_partner
 from . import clinic_appointment_booking
 from . import clinic_service_booking
+from . import clinic_service_online_consent
 from . import clinic_waitlist
 from . import clinic_waitlist_offer
 from . import clinic_appointment_series_portal

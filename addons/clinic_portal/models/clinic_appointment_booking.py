@@ -1,5 +1,6 @@
 """Online booking (/book): the portal's booking rules per client, what staff are told about an
 online booking, and the one method the website's booking flow calls to book."""
+import ipaddress
 import uuid
 from datetime import timedelta
 
@@ -7,7 +8,10 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.http import request
 
+from ..exceptions import ConsentRequired
+from odoo.addons.clinic_charting.models.clinic_form import PENDING_STATES
 from odoo.addons.clinic_scheduling.exceptions import BookingConflict
 from odoo.addons.clinic_scheduling.models.clinic_appointment import OPEN_STATES
 
@@ -36,24 +40,32 @@ class ClinicAppointment(models.Model):
         return True
 
     @api.model
-    def _book_slot(self, service, slot, partner, source="staff", **values):
+    def _book_slot(self, service, slot, partner, source="staff", clinic_consents=None, **values):
+        """``clinic_consents``: the online booking's agreement to consent forms (see
+        :meth:`_clinic_record_online_consents`), recorded once the appointment is made."""
         appointment = super()._book_slot(service, slot, partner, source=source, **values)
         if source == "portal":
-            appointment._clinic_notify_online_booking()
+            appointment._clinic_notify_online_booking(clinic_consents)
+            if clinic_consents:
+                appointment._clinic_record_online_consents(clinic_consents)
         return appointment
 
-    def _clinic_notify_online_booking(self):
+    def _clinic_notify_online_booking(self, consents=None):
         """Tell staff: a note in the appointment's chatter, written as the client, that notifies
-        the provider (by email or in Odoo, as they chose)."""
+        the provider (by email or in Odoo, as they chose); with one line for the consent forms the
+        client agreed to while booking (``consents``, see :meth:`_clinic_record_online_consents`)."""
         for appointment in self:
             provider_partner = appointment.provider_id.user_id.partner_id
+            body = Markup("<p>%s</p>") % self.env._(
+                "Booked online by the client: %(service)s with %(provider)s.",
+                service=appointment.service_id.name, provider=appointment.provider_id.name,
+            )
+            if consents:
+                body += Markup("<p>%s</p>") % self._clinic_consent_line(consents)
             # sudo: the booking was just made by the caller (checked by _book_slot); this posts one
             # internal note on that appointment, to its own provider.
             appointment.sudo().message_post(
-                body=Markup("<p>%s</p>") % self.env._(
-                    "Booked online by the client: %(service)s with %(provider)s.",
-                    service=appointment.service_id.name, provider=appointment.provider_id.name,
-                ),
+                body=body,
                 author_id=appointment.partner_id.id,
                 message_type="comment", subtype_xmlid="mail.mt_note",
                 partner_ids=provider_partner.ids,
@@ -64,7 +76,7 @@ class ClinicAppointment(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _clinic_book_online(self, company, location_id, service_id, provider_id, start, slot_provider_id,
-                            client_values=None, reuse_partner_ids=()):
+                            client_values=None, reuse_partner_ids=(), consent_template_ids=()):
         """Book a free time for the website's visitor; the one call of the /book flow's confirm.
 
         :param company: the website's company: only its public locations, services and providers
@@ -77,6 +89,13 @@ class ClinicAppointment(models.Model):
             (``res.partner._clinic_online_client_values``): a new client is made (readme/BOOKING.md,
             the matching rule), or one of ``reuse_partner_ids`` their session made. A signed-in
             visitor books for themself and gives none.
+        :param consent_template_ids: the consent form templates (ids) the visitor ticked "I have read
+            and agree" for. The service decides which are required (its published consent forms,
+            less those a signed-in client holds a valid signed form of: see
+            ``clinic.service._clinic_online_consents``); each must be among these very versions,
+            else ``ConsentRequired`` (a ``UserError`` with a message per form) and nothing is
+            booked. The agreement (forms, time, address) is recorded on the visit's forms and in
+            the "Booked online" note; the forms are still signed afterwards.
         :return: the appointment (as superuser: the caller shows it to this visitor only), with its
             private link's token.
 
@@ -92,6 +111,14 @@ class ClinicAppointment(models.Model):
         signed_in = not user._is_public()
         if signed_in == bool(client_values):
             raise UserError(self.env._("A signed-in visitor books for themself; anyone else gives their details."))
+        consents = service._clinic_online_consents(user.partner_id if signed_in else None, location, start)
+        if consents:
+            errors = Service._clinic_online_consent_errors(consents, consent_template_ids)
+            if errors:
+                raise ConsentRequired(self.env._(
+                    "Please read and agree to the consent forms of %s before booking.", service.name,
+                ), errors)
+            consents = {"templates": consents, "agreed_at": fields.Datetime.now(), "ip": self._clinic_request_ip()}
         # The time as the visitor picked it; the engine's room for it is chosen in the booking's
         # transaction, where _book_slot checks that the engine offers it online now (source portal).
         slot = {"start": start, "stop": start + timedelta(minutes=service.duration), "provider_id": provider.id,
@@ -121,8 +148,68 @@ class ClinicAppointment(models.Model):
                 clinic_no_messages=False, tracking_disable=False, mail_create_nosubscribe=True,
                 mail_create_nolog=True,
             )
-            appointment = Booking._book_slot(service, slot, partner, source="portal", access_token=str(uuid.uuid4()))
+            appointment = Booking._book_slot(service, slot, partner, source="portal", access_token=str(uuid.uuid4()),
+                                             clinic_consents=consents or None)
         return appointment
+
+    # ------------------------------------------------------------------
+    # Consent agreed while booking online
+    # ------------------------------------------------------------------
+    @api.model
+    def _clinic_request_ip(self):
+        """The visitor's address (the current request's), or False outside a request."""
+        if not request:
+            return False
+        try:
+            return str(ipaddress.ip_address(request.httprequest.remote_addr or ""))
+        except ValueError:
+            return False
+
+    def _clinic_consent_line(self, consents):
+        """One line saying which consent forms (name and version) were agreed, when and from where."""
+        return self.env._(
+            "Consent agreed online before booking: %(forms)s, on %(date)s UTC from %(ip)s. The forms are still to "
+            "be signed.",
+            forms=", ".join(self.env._("%(name)s (version %(version)s)", name=t.name, version=t.version)
+                            for t in consents["templates"]),
+            date=fields.Datetime.to_string(consents["agreed_at"]), ip=consents["ip"] or self.env._("no address"),
+        )
+
+    def _clinic_record_online_consents(self, consents):
+        """Record on each consent form that answers this visit (the one its booking requested, else
+        the client's form of it still waiting to be signed) that the client agreed to its text online.
+
+        :param consents: ``{"templates": the consent form templates agreed (the required published
+            versions), "agreed_at": datetime (UTC), "ip": address or False}``, as
+            :meth:`_clinic_book_online` checked them."""
+        agreed = consents["templates"]
+        # sudo: the appointments were just booked for these clients (_book_slot); this reads their
+        # forms of the agreed versions still to sign and logs one note on each, nothing else. A
+        # form waiting on a version is on the published one (publishing replaces those waiting).
+        forms = self.env["clinic.form"].sudo().search(
+            [("partner_id", "in", self.partner_id.ids), ("template_id", "in", agreed.ids),
+             ("state", "in", PENDING_STATES)], order="id desc",
+        )
+        by_client = {}
+        for form in forms:
+            by_client.setdefault((form.partner_id, form.template_id), []).append(form)
+        for appointment in self:
+            for template in agreed:
+                mine = by_client.get((appointment.partner_id, template), [])
+                form = next((f for f in mine if f.appointment_id == appointment), mine[0] if mine else None)
+                if not form:
+                    continue  # none to sign (the client's valid form): the booking's note says it
+                form._message_log(
+                    body=self.env._(
+                        "%(client)s read and agreed to version %(version)s of this form online, before booking "
+                        "%(appointment)s, on %(date)s UTC from %(ip)s. Not signed yet: the signature follows "
+                        "on this form.",
+                        client=appointment.partner_id.name, version=template.version, appointment=appointment.name,
+                        date=fields.Datetime.to_string(consents["agreed_at"]),
+                        ip=consents["ip"] or self.env._("no address"),
+                    ),
+                    author_id=appointment.partner_id.id,
+                )
 
     def _clinic_confirmation_queued(self):
         """Whether a confirmation email is queued for this appointment (the clinic's message rules

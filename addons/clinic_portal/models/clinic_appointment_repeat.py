@@ -172,11 +172,11 @@ class ClinicAppointment(models.Model):
         series._portal_notify_series(self, booked, len(lost))
         return {"series": series, "booked": booked.sorted("start"), "lost": lost}
 
-    def _clinic_notify_online_booking(self):  # pylint: disable=missing-return
+    def _clinic_notify_online_booking(self, consents=None):  # pylint: disable=missing-return
         """A visit booked in a series the client made online: a note in its chatter, without
         notifying the provider once per visit (the series tells them once)."""
         in_series = self.filtered(lambda appointment: appointment.sudo().series_id.source == "portal")
-        super(ClinicAppointment, self - in_series)._clinic_notify_online_booking()
+        super(ClinicAppointment, self - in_series)._clinic_notify_online_booking(consents)
         for appointment in in_series:
             # sudo: this visit was just booked by _book_slot for the series' client.
             appointment.sudo().message_post(

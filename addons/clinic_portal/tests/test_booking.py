@@ -463,7 +463,8 @@ class TestOnlineBooking(ExactQueryCountMixin, BookingCase):
             "question_ids": [Command.create({"label": "Pregnant", "kind": "yes_no"})],
         })
         consent.action_publish()
-        appointment, token = self.booked(self.confirm(**DETAILS))
+        # The consent is agreed on the details step (test_booking_consent.py), the form signed afterwards.
+        appointment, token = self.booked(self.confirm(consent_ids=consent.id, **DETAILS))
         self.assertEqual(appointment.form_ids.template_id, consent, "requested by the booking (charting)")
         done = self.url_open(f"{BOOK}/done/{appointment.id}?access_token={token}").text
         self.assertIn("One form is waiting for you", done)
@@ -517,10 +518,23 @@ class TestOnlineBookingTour(BookingCase):
                                for d in range(7)],
         })
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The service asks for a consent, agreed on the details step (test_booking_consent.py).
+        cls.consent = cls.env["clinic.form.template"].create({
+            "name": "Tour needling consent", "kind": "consent", "company_id": cls.company.id,
+            "consent_text": "<p>Needles may leave a small bruise.</p>", "service_ids": [Command.set(cls.service.ids)],
+        })
+        cls.consent.action_publish()
+
     def assertBookedBy(self, email):
         appointment = self.env["clinic.appointment"].sudo().search([("partner_id.email", "=", email)])
         self.assertEqual(len(appointment), 1)
         self.assertEqual((appointment.source, appointment.service_id), ("portal", self.service))
+        form = appointment.form_ids
+        self.assertEqual((form.template_id, form.state), (self.consent, "requested"), "signed afterwards")
+        self.assertTrue(form.message_ids.filtered(lambda m: "agreed to version 1" in (m.body or "")))
 
     def test_tour_new_client_books(self):
         self.start_tour("/", "clinic_booking_new_client")

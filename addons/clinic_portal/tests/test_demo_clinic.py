@@ -50,3 +50,16 @@ class TestDemoClinic(TransactionCase):
         manager = self.env.ref("clinic_scheduling.user_manager_demo")
         self.assertFalse(self.env["clinic.provider"].with_context(active_test=False).search(
             [("user_id", "=", manager.id)]))
+
+    def test_a_service_booked_online_asks_for_consent(self):
+        """The demo shows the consent step of /book: a first physiotherapy visit, open to new
+        clients online, asks for the dry needling consent; Joel Willis, whose consent is still
+        waiting for his signature, is asked too."""
+        service = self.env.ref("clinic_scheduling.service_physio_initial_demo")
+        needling = self.env.ref("clinic_charting.form_template_dry_needling_demo")
+        self.assertTrue(service.online_bookable and service.new_clients_allowed and service.online_consent_asked)
+        self.assertEqual(service._clinic_online_consents(), needling, "not the intake form: it is not a consent")
+        location = self.env.ref("clinic_scheduling.location_riverside_demo")
+        joel = self.env.ref("base.partner_demo_portal")
+        self.assertEqual(service._clinic_online_consents(joel, location), needling)
+        self.assertFalse(self.env.ref("clinic_scheduling.service_massage_60_demo").online_consent_asked)

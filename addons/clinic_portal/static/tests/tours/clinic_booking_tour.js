@@ -2,7 +2,8 @@ import { registry } from "@web/core/registry";
 
 /**
  * Online booking (/book) by a visitor who is not signed in: every choice is a click on a link,
- * the details are typed in labelled fields, the booking is confirmed with the form's button.
+ * the details are typed in labelled fields, the service's consent is read and agreed to (its box
+ * ticked through its label), the booking is confirmed with the form's button.
  */
 function noSidewaysScroll() {
     // On a phone, nothing of the page is wider than the screen.
@@ -50,6 +51,10 @@ function bookingSteps(name, email) {
             trigger: "#o_clinic_booking_name.is-invalid",
         },
         {
+            content: "The consent is asked for too",
+            trigger: ".o_clinic_booking_consent input[type='checkbox'][name='consent_ids'].is-invalid",
+        },
+        {
             content: "Type the name",
             trigger: "label[for='o_clinic_booking_name']:contains('Full name') ~ input#o_clinic_booking_name",
             run: `edit ${name}`,
@@ -75,9 +80,44 @@ function bookingSteps(name, email) {
             run: noSidewaysScroll,
         },
         {
+            content: "Confirm without agreeing to the consent",
+            trigger: "button.o_clinic_booking_confirm",
+            run: "click",
+        },
+        {
+            // On the new page: the details are right now, only the consent is left to agree to.
+            content: "The message is next to the consent's box, the details typed are kept",
+            trigger:
+                ".o_clinic_booking_form:not(:has(.form-control.is-invalid)) " +
+                ".o_clinic_booking_consent .invalid-feedback:contains('tick the box to agree')",
+            run: () => {
+                if (document.querySelector("#o_clinic_booking_email").value !== email) {
+                    throw new Error("The email typed was lost");
+                }
+                noSidewaysScroll();
+            },
+        },
+        {
+            content: "The consent's text is there to read",
+            trigger: ".o_clinic_booking_consent_text:contains('Needles may leave a small bruise')",
+        },
+        {
+            content: "Agree: tick the box through its label",
+            trigger: "label.form-check-label:contains('I have read and agree to Tour needling consent')",
+            run: "click",
+        },
+        {
+            content: "The box is ticked",
+            trigger: ".o_clinic_booking_consent input[name='consent_ids']:checked",
+        },
+        {
             content: "Confirm the booking",
             trigger: "button.o_clinic_booking_confirm",
             run: "click",
+        },
+        {
+            content: "The forms are still to be signed after booking",
+            trigger: ".o_clinic_booking_forms:contains('still goes on the forms')",
         },
         {
             content: "The appointment is booked, with its calendar file",
