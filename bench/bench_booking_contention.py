@@ -33,10 +33,7 @@ does not apply: one burst is the measure. --smoke: on the smoke clinic of
 import json
 import os
 import platform
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -49,9 +46,11 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 ODOO_PATH = Path(os.environ.get("ODOO_PATH") or "/opt/odoo18")
 sys.path.insert(0, str(ODOO_PATH))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 import odoo  # noqa: E402
-from bench_availability import BUILT, PYTHON, SIZES, database_comment, parse_args, results_path  # noqa: E402
+from bench_availability import BUILT, SIZES, database_comment, parse_args, results_path  # noqa: E402
+from odoo_workers import BACKLOG_PER_WORKER, deployed_workers, odoo_server, workers_for  # noqa: E402
 from odoo import Command  # noqa: E402
 
 # Bursts measured: 50 (the issue's target, p95 <= 2 s) and 200 (reported), 20 in the smoke run.
@@ -64,8 +63,6 @@ NAME = "Contention bench"
 DEMO_FRONTDESK = ("clinic_scheduling.user_frontdesk_demo", "frontdesk", "frontdesk")
 BENCH_LOGIN = "contention_bench_frontdesk"
 SLOT_TAKEN = "odoo.addons.clinic_scheduling.exceptions.SlotTaken"
-# Odoo's prefork server listens with a backlog of 8 connections per HTTP worker (odoo/service/server.py).
-BACKLOG_PER_WORKER = 8
 
 
 def add_options(parser):
@@ -79,7 +76,7 @@ def default_workers(requests_count):
     worker, not configurable) to hold every simultaneous connection: Linux answers the SYNs that
     find the backlog full with SYN cookies, and some of those connections are then reset instead
     of waiting for a free worker."""
-    return max(2 * (os.cpu_count() or 1) + 1, -(-requests_count // BACKLOG_PER_WORKER))
+    return workers_for(requests_count, minimum=deployed_workers())
 
 
 def environment(cr):
@@ -154,48 +151,6 @@ def create_bench_data(env, clients):
         sys.exit("The benchmark's provider has no free slot: nothing to book.")
     return {"service": service.id, "provider": provider.id, "room": room.id, "location": location.id,
             "clients": partners.ids, "slot": slots[0], "login": login}
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(db, workers):
-    """Odoo serving ``db`` with ``workers`` HTTP workers (prefork), as deployed, on free ports."""
-    port, gevent_port = free_port(), free_port()
-    LOG.parent.mkdir(exist_ok=True)
-    LOG.write_text("")  # Odoo appends: the log checked afterwards is this run's only
-    command = [
-        PYTHON, str(ODOO_PATH / "odoo-bin"), "-c", str(ROOT / "odoo.conf"),
-        f"--addons-path={ODOO_PATH / 'odoo' / 'addons'},{ROOT / 'addons'}", "-d", db, f"--db-filter=^{db}$",
-        "--http-interface=127.0.0.1", f"--http-port={port}", f"--gevent-port={gevent_port}",
-        f"--workers={workers}", "--max-cron-threads=0", f"--logfile={LOG}", "--log-level=warn",
-    ]
-    process = subprocess.Popen(command, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            if requests.get(f"{url}/web/login", timeout=30).status_code == 200:
-                return process, url
-        except requests.ConnectionError:
-            time.sleep(0.3)
-    stop_server(process)
-    sys.exit(f"The multi-worker Odoo server did not answer: see {LOG.relative_to(ROOT)}")
-
-
-def stop_server(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def login(url, db, credentials):
@@ -361,34 +316,35 @@ def burst(args, db, count, workers):
             print(f"  removed {leftover} appointments left by an interrupted run")
         data = create_bench_data(environment(cr), count)
     slot = data["slot"]
-    process = None
     try:
-        process, url = start_server(db, args.workers)
-        cookies = login(url, db, data["login"])
-        def book(index, start=slot["start"]):
-            return call_kw(url, cookies, "clinic.appointment", "book_slot", [
-                data["service"], data["clients"][index], start.strftime("%Y-%m-%d %H:%M:%S"), slot["provider_id"],
-            ], {"location_id": slot["location_id"], "room_id": slot["room_id"]}, request_id=index)
+        with odoo_server(db, args.workers, LOG) as url:
+            cookies = login(url, db, data["login"])
 
-        # Every worker loads the registry on its first request (seconds on a small machine): warm
-        # them all first with simultaneous bookings of a time the provider does not work (refused
-        # with next free times, nothing booked), so the burst measures booking, not start-up.
-        night = slot["start"] - timedelta(hours=6)
-        for _round in range(2):
-            warm = simultaneously(min(2 * args.workers, count), lambda i: book(i, night))
-            if any(status != 200 or SLOT_TAKEN not in text for status, text, _s in warm):
-                sys.exit(f"Warming the workers did not give SlotTaken: {warm[0][1][:500]}")
-        counters_before = tcp_counters()
+            def book(index, start=slot["start"]):
+                return call_kw(url, cookies, "clinic.appointment", "book_slot", [
+                    data["service"], data["clients"][index], start.strftime("%Y-%m-%d %H:%M:%S"),
+                    slot["provider_id"],
+                ], {"location_id": slot["location_id"], "room_id": slot["room_id"]}, request_id=index)
 
-        sampler = ConnectionSampler(db)
-        sampler.start()
-        began = time.monotonic()
-        results = simultaneously(count, book)
-        wall = time.monotonic() - began
-        sampler.done.set()
-        sampler.join()
-        counters_after = tcp_counters()
-        stop_server(process)
+            # Every worker loads the registry on its first request (seconds on a small machine): warm
+            # them all first with simultaneous bookings of a time the provider does not work (refused
+            # with next free times, nothing booked), so the burst measures booking, not start-up.
+            night = slot["start"] - timedelta(hours=6)
+            for _round in range(2):
+                warm = simultaneously(min(2 * args.workers, count), lambda i: book(i, night))
+                if any(status != 200 or SLOT_TAKEN not in text for status, text, _s in warm):
+                    sys.exit(f"Warming the workers did not give SlotTaken: {warm[0][1][:500]}")
+            counters_before = tcp_counters()
+
+            sampler = ConnectionSampler(db)
+            sampler.start()
+            began = time.monotonic()
+            results = simultaneously(count, book)
+            wall = time.monotonic() - began
+            sampler.done.set()
+            sampler.join()
+            counters_after = tcp_counters()
+        # The server is stopped: its log is complete, and what is in the database is final.
         with registry.cursor() as cr:
             env = environment(cr)
             overlapping = overlaps(env, data)
@@ -396,8 +352,6 @@ def burst(args, db, count, workers):
                        [data["location"], active_states()])
             in_database = cr.fetchone()[0]
     finally:
-        if process:
-            stop_server(process)
         with registry.cursor() as cr:
             remove_bench_data(environment(cr))
 

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -38,11 +39,13 @@ ROOT = Path(__file__).resolve().parent.parent
 ODOO_PATH = Path(os.environ.get("ODOO_PATH") or "/opt/odoo18")
 sys.path.insert(0, str(ODOO_PATH))
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 import odoo  # noqa: E402
 from bench_availability import PREFIX, PYTHON, ensure_addon_database, parse_args, pg  # noqa: E402
 from bench_availability import results_path  # noqa: E402
-from bench_booking_contention import LOG, free_port, stop_server  # noqa: E402
+from bench_booking_contention import LOG  # noqa: E402
+from odoo_workers import deployed_workers, odoo_server  # noqa: E402
 
 TARGET_P95_MS = 300
 VISITORS = {"bench": 50, "smoke": 5}
@@ -93,32 +96,14 @@ def proxy_headers(url, address):
     return {"X-Forwarded-For": address, "X-Forwarded-Host": url.split("://", 1)[1], "X-Forwarded-Proto": "http"}
 
 
-def start_server(db, workers, *options):
-    """Odoo serving ``db`` with ``workers`` HTTP workers behind a (simulated) proxy, on free ports;
-    ``options``: more of Odoo's command-line options."""
-    port, gevent_port = free_port(), free_port()
-    LOG.parent.mkdir(exist_ok=True)
-    LOG.write_text("")
-    command = [
-        PYTHON, str(ODOO_PATH / "odoo-bin"), "-c", str(ROOT / "odoo.conf"),
-        # One database named with -d and no --db-filter, as a one-clinic server runs (deploy/):
-        # Odoo then never lists PostgreSQL's databases to route a request without a session.
-        f"--addons-path={ODOO_PATH / 'odoo' / 'addons'},{ROOT / 'addons'}", "-d", db,
-        "--http-interface=127.0.0.1", f"--http-port={port}", f"--gevent-port={gevent_port}",
-        f"--workers={workers}", "--max-cron-threads=0", f"--logfile={LOG}", "--log-level=warn", "--proxy-mode",
-        *options,
-    ]
-    process = subprocess.Popen(command, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline and process.poll() is None:
-        try:
-            if requests.get(f"{url}/web/login", timeout=30).status_code == 200:
-                return process, url
-        except requests.ConnectionError:
-            time.sleep(0.3)
-    stop_server(process)
-    sys.exit(f"The multi-worker Odoo server did not answer: see {LOG.relative_to(ROOT)}")
+@contextmanager
+def portal_server(db, workers, *options):
+    """Yield the URL of Odoo serving ``db`` with ``workers`` HTTP workers behind a (simulated)
+    proxy, on free ports, logging to ``LOG``; ``options``: more of Odoo's command-line options.
+    One database named with -d and no --db-filter, as a one-clinic server runs (deploy/): Odoo then
+    never lists PostgreSQL's databases to route a request without a session."""
+    with odoo_server(db, workers, LOG, *options, proxy_mode=True, db_filter=False) as url:
+        yield url
 
 
 def visit(url, path, index, until, results, lock, extra_headers):
@@ -141,24 +126,23 @@ def main():
     db = f"{PREFIX}_portal{'_smoke' if args.smoke else ''}"
     ensure_database(db, args.smoke, args.rebuild)
     visitors, duration = VISITORS[size], DURATION_S[size]
-    workers = 2 * (os.cpu_count() or 1) + 1
+    workers = deployed_workers()
     before, service_id = set_rate_limit(db, "1000000/60")
     tomorrow = datetime.utcnow().date() + timedelta(days=1)
     path = (f"/clinic/api/v1/services/{service_id}/slots?date_from={tomorrow.isoformat()}"
             f"&date_to={(tomorrow + timedelta(days=DAYS - 1)).isoformat()}")
-    process, url = start_server(db, workers)
     try:
-        # Warm every worker (its first answers load the registry and fill its caches): a few rounds
-        # of simultaneous requests, not measured.
-        warm = [threading.Thread(target=lambda: [requests.get(url + path, timeout=120) for _ in range(3)])
-                for _ in range(2 * workers)]
-        for thread in warm:
-            thread.start()
-        for thread in warm:
-            thread.join()
-        phases = {name: run_phase(url, path, visitors, duration, headers) for name, headers in PHASES.items()}
+        with portal_server(db, workers) as url:
+            # Warm every worker (its first answers load the registry and fill its caches): a few
+            # rounds of simultaneous requests, not measured.
+            warm = [threading.Thread(target=lambda: [requests.get(url + path, timeout=120) for _ in range(3)])
+                    for _ in range(2 * workers)]
+            for thread in warm:
+                thread.start()
+            for thread in warm:
+                thread.join()
+            phases = {name: run_phase(url, path, visitors, duration, headers) for name, headers in PHASES.items()}
     finally:
-        stop_server(process)
         set_rate_limit(db, before)
     log = LOG.read_text()
     report = {

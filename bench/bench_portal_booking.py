@@ -52,11 +52,13 @@ ROOT = Path(__file__).resolve().parent.parent
 ODOO_PATH = Path(os.environ.get("ODOO_PATH") or "/opt/odoo18")
 sys.path.insert(0, str(ODOO_PATH))
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 import odoo  # noqa: E402
 from bench_availability import PREFIX, parse_args, results_path  # noqa: E402
-from bench_booking_contention import LOG, BACKLOG_PER_WORKER, stop_server  # noqa: E402
-from bench_portal import ensure_database, proxy_headers, start_server  # noqa: E402
+from bench_booking_contention import LOG  # noqa: E402
+from bench_portal import ensure_database, portal_server, proxy_headers  # noqa: E402
+from odoo_workers import deployed_workers, workers_for  # noqa: E402
 from odoo import Command  # noqa: E402
 
 TARGET_P95_MS = 300
@@ -187,7 +189,7 @@ def overlaps(env, data):
 
 def sequential(db, data, count, day):
     """Warm-up bookings, then ``count`` visitors book distinct free times one after the other."""
-    workers = 2 * (os.cpu_count() or 1) + 1
+    workers = deployed_workers()
     # Warm-up bookings, so that every worker has most likely booked once (a worker's first booking
     # fills its caches: about 30 more queries); which worker takes a connection is the kernel's choice.
     warm = 4 * workers
@@ -195,16 +197,13 @@ def sequential(db, data, count, day):
     # three rooms for three providers), day after day.
     times = [(data["providers"][i % 3], local_time(day + timedelta(days=i // 24), 9 + (i // 3) % 8))
              for i in range(warm + count)]
-    process, url = start_server(db, workers, "--log-handler=werkzeug:INFO")
-    try:
+    with portal_server(db, workers, "--log-handler=werkzeug:INFO") as url:
         visitors = [Visitor(url, data, i, provider, start) for i, (provider, start) in enumerate(times)]
         with ThreadPoolExecutor(workers) as pool:
             list(pool.map(Visitor.open_details, visitors))
         results = []
         for visitor in visitors:
             results.append(visitor.confirm())
-    finally:
-        stop_server(process)
     log = LOG.read_text(errors="replace")
     queries = {address: (int(status), int(count)) for address, status, count in ACCESS.findall(log)}
     measured = list(zip(visitors[warm:], results[warm:], strict=True))
@@ -226,10 +225,9 @@ def sequential(db, data, count, day):
 
 def burst(db, data, count, day):
     """``count`` visitors, each on the details page of the same time, POST it together."""
-    workers = max(2 * (os.cpu_count() or 1) + 1, -(-count // BACKLOG_PER_WORKER))
+    workers = workers_for(count, minimum=deployed_workers())
     start = local_time(day, 10)
-    process, url = start_server(db, workers)
-    try:
+    with portal_server(db, workers) as url:
         # Addresses after the sequential visitors' (the counters of the rate limits are per address).
         visitors = [Visitor(url, data, 1000 + i, data["providers"][0], start) for i in range(count)]
         with ThreadPoolExecutor(workers) as pool:
@@ -248,8 +246,6 @@ def burst(db, data, count, day):
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - began
-    finally:
-        stop_server(process)
     log = LOG.read_text(errors="replace")
     statuses = {}
     for status, _text, _s in results:

@@ -31,3 +31,25 @@ def in_parallel(registry, user_id, calls, context=None):
         thread.join(60)
     assert not any(thread.is_alive() for thread in threads), "a transaction hung"
     return results
+
+
+def at_once(calls, timeout=300):
+    """Run each ``call()`` (an HTTP request, say) in its own thread, released together by a barrier.
+    Returns ``("ok", result)`` or ``("error", exception)`` per call, in order."""
+    barrier = threading.Barrier(len(calls), timeout=60)
+    results = [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        try:
+            results[index] = ("ok", call())
+        except Exception as error:  # noqa: BLE001 - the caller asserts on what happened
+            results[index] = ("error", error)
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert not any(thread.is_alive() for thread in threads), "a request never came back"
+    return results
