@@ -8,3 +8,4 @@ from . import test_self_service
 from . import test_series_portal
 from . import test_payments
 from . import test_booking_consent
+from . import test_waitlist_offer_sms

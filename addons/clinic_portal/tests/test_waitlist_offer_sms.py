@@ -11,7 +11,7 @@ from odoo import Command
 from odoo.tests import TransactionCase, tagged
 
 
-@tagged("post_install", "-at_install", "clinic_suite")
+@tagged("post_install", "-at_install")
 class TestWaitlistOfferSms(TransactionCase):
 
     @classmethod
