@@ -7,10 +7,11 @@ from lxml import html as lxml_html
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 
+from .common import PortalTourCase
 from .test_self_service import NOW, SelfServiceCase
 
 
@@ -450,8 +451,11 @@ class TestMyPackages(PaymentPortalCase):
         self.assertFalse(self.online_invoices())
 
 
-class PackageTourCase(HttpCase):
-    """A portal client opens My packages and starts buying one."""
+@tagged("post_install", "-at_install")
+class TestPackageTour(PortalTourCase):
+    """A portal client opens My packages and starts buying one (desktop and phone)."""
+    tour_name = "clinic_portal_packages"
+    tour_login = "t_pack_tour"
 
     @classmethod
     def setUpClass(cls):
@@ -475,26 +479,9 @@ class PackageTourCase(HttpCase):
         cls.client = new_test_user(env, "t_pack_tour", password="t_pack_tour", groups="base.group_portal",
                                    name="Tour Packclient")
 
-    def run_tour(self):
-        self.start_tour("/my", "clinic_portal_packages", login="t_pack_tour")
+    def check_tour(self, before):
         invoice = self.env["account.move"].search([("clinic_package_on_payment", "=", True),
                                                    ("partner_id", "=", self.client.partner_id.id)])
         self.assertEqual(invoice.invoice_line_ids.product_id.product_tmpl_id, self.package)
         self.assertEqual(invoice.payment_state, "not_paid")
         self.assertFalse(self.env["clinic.package"].sudo().search([("partner_id", "=", self.client.partner_id.id)]))
-
-
-@tagged("post_install", "-at_install")
-class TestPackageTour(PackageTourCase):
-
-    def test_package_tour_desktop(self):
-        self.run_tour()
-
-
-@tagged("post_install", "-at_install")
-class TestPackageTourPhone(PackageTourCase):
-    browser_size = "375x667"
-    touch_enabled = True
-
-    def test_package_tour_phone(self):
-        self.run_tour()
