@@ -430,6 +430,27 @@ class TestMyPackages(PaymentPortalCase):
         response = self.post(url)
         self.assertEqual(response.status_code, 400, "already cancelled")
 
+    def test_buying_or_cancelling_too_often_is_slowed_down(self):
+        self.enable_payments()
+        self.env["ir.config_parameter"].set_param("clinic_portal.rate_limit.booking", "1/3600")
+        self.authenticate("t_self_alex", "t_self_alex_pw")
+        self.assertEqual(self.post("/my/packages/buy", {"product_id": self.package.id}).status_code, 303)
+        invoice = self.online_invoices()
+        self.assertEqual(len(invoice), 1)
+        response = self.post(f"/my/packages/purchases/{invoice.id}/cancel")
+        self.assertEqual(response.status_code, 429)
+        self.assertIn("Too many requests", response.text)
+        self.assertTrue(1 <= int(response.headers["Retry-After"]) <= 3600)
+        self.assertEqual(invoice.state, "posted", "not cancelled")
+        other = self.env["product.template"].create({
+            "name": "Three Self Physio", "type": "service", "list_price": 240.0, "taxes_id": [Command.clear()],
+            "clinic_package_sessions": 3, "clinic_package_service_ids": [Command.set(self.physio.ids)],
+            "clinic_sold_online": True,
+        })
+        response = self.post("/my/packages/buy", {"product_id": other.id})
+        self.assertEqual(response.status_code, 429)
+        self.assertEqual(self.online_invoices(), invoice, "nothing bought")
+
     def test_refused_purchases_change_nothing(self):
         self.enable_payments()
         self.authenticate("t_self_alex", "t_self_alex_pw")
