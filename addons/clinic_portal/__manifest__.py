@@ -21,6 +21,7 @@
         "views/clinic_appointment_series_views.xml",
         "views/clinic_package_portal_templates.xml",
         "views/product_template_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": ["demo/clinic_portal_demo.xml", "demo/clinic_package_online_demo.xml"],
     "assets": {

@@ -95,7 +95,9 @@ class ClinicPackagePortal(ClinicCustomerPortal):
     @http.route(["/my/packages/buy"], type="http", auth="user", website=True, methods=["POST"])
     def portal_my_clinic_package_buy(self, product_id=None, **kw):
         """Buy one package for the logged-in client themself (no partner is taken from the form),
-        then pay it with Odoo's own invoice payment."""
+        then pay it with Odoo's own invoice payment. Counted as a booking attempt (rate limit)."""
+        if limited := self._clinic_rate_limited("booking"):
+            return limited
         template_id = int(product_id) if product_id and str(product_id).isdigit() else 0
         company = self._clinic_company()
         # sudo: only a package this company sells online (the method checks it), sold to the
@@ -113,7 +115,9 @@ class ClinicPackagePortal(ClinicCustomerPortal):
     @http.route(["/my/packages/purchases/<int:invoice_id>/cancel"], type="http", auth="user", website=True,
                 methods=["POST"])
     def portal_my_clinic_purchase_cancel(self, invoice_id, **kw):
-        """The client gives up an online purchase they have not paid."""
+        """The client gives up an online purchase they have not paid. Counted as a booking attempt."""
+        if limited := self._clinic_rate_limited("booking"):
+            return limited
         # sudo: narrowed to this id among the logged-in client's own online package purchases.
         invoice_sudo = request.env["account.move"].sudo().search([
             ("id", "=", invoice_id), ("partner_id", "=", request.env.user.partner_id.id),

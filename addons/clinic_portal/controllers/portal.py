@@ -279,6 +279,12 @@ class ClinicCustomerPortal(CustomerPortal):
             headers=[("Retry-After", str(retry_after))],
         )
 
+    def _clinic_rate_limited(self, scope):
+        """Count this request of the visitor's address in ``scope`` (``clinic.rate.limit``): the 429
+        page to send when they are over the scope's limit, else None."""
+        retry = request.env["clinic.rate.limit"]._hit(scope, request.httprequest.remote_addr)
+        return self._clinic_too_many_requests(retry) if retry else None
+
     # ------------------------------------------------------------------
     # Waitlist offers: the private link of the offer email
     # ------------------------------------------------------------------

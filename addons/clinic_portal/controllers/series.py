@@ -26,15 +26,20 @@ class ClinicSeriesPortal(ClinicCustomerPortal):
         value = str(value or "").strip()
         return int(value) if value.isdigit() and len(value) < 4 else None
 
+    def _clinic_check_repeat(self, appointment_id, access_token, scope):
+        """``(appointment sudo, None)`` for the client's own appointment or its private link's, its
+        request counted in the rate limit ``scope`` (the preview looks up free times, the
+        confirmation books); else ``(None, the 404 or 429 response to send)``."""
+        appointment_sudo, refused = self._clinic_check_appointment(appointment_id, access_token)
+        refused = refused or self._clinic_rate_limited(scope)
+        return (None, refused) if refused else (appointment_sudo, None)
+
     @http.route(["/my/appointments/<int:appointment_id>/repeat"], type="http", auth="public", website=True,
                 methods=["GET"])
     def portal_clinic_appointment_repeat(self, appointment_id, access_token=None, interval=None, count=None, **kw):
-        appointment_sudo, refused = self._clinic_check_appointment(appointment_id, access_token)
+        appointment_sudo, refused = self._clinic_check_repeat(appointment_id, access_token, "availability")
         if refused:
             return refused
-        retry = request.env["clinic.rate.limit"]._hit("availability", request.httprequest.remote_addr)
-        if retry:
-            return self._clinic_too_many_requests(retry)
         interval = self._clinic_repeat_int(interval) if interval else 1
         if count:
             count = self._clinic_repeat_int(count)
@@ -75,12 +80,9 @@ class ClinicSeriesPortal(ClinicCustomerPortal):
                 methods=["POST"])
     def portal_clinic_appointment_repeat_confirm(self, appointment_id, access_token=None, interval=None, count=None,
                                                  **kw):
-        appointment_sudo, refused = self._clinic_check_appointment(appointment_id, access_token)
+        appointment_sudo, refused = self._clinic_check_repeat(appointment_id, access_token, "booking")
         if refused:
             return refused
-        retry = request.env["clinic.rate.limit"]._hit("booking", request.httprequest.remote_addr)
-        if retry:
-            return self._clinic_too_many_requests(retry)
         interval, count = self._clinic_repeat_int(interval), self._clinic_repeat_int(count)
         keep = request.httprequest.form.getlist("keep")
         try:

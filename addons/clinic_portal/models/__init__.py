@@ -14,3 +14,5 @@ from . import clinic_appointment_repeat
 from . import product_template_online_sale
 from . import clinic_package_online_sale
 from . import clinic_appointment_payment
+from . import res_company
+from . import res_config_settings

@@ -1,5 +1,16 @@
+import logging
+import threading
+from datetime import timedelta
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import split_every
+
+_logger = logging.getLogger(__name__)
+
+# Transaction states of a payment made or under way: a purchase is then never given up.
+PAYMENT_UNDER_WAY = ("pending", "authorized", "done")
 
 
 class ClinicPackage(models.Model):
@@ -70,12 +81,91 @@ class ClinicPackage(models.Model):
             raise ValidationError(self.env._("A purchase is cancelled by its buyer."))
         if invoice not in self._portal_open_purchases(partner, invoice.company_id):
             raise UserError(self.env._("This purchase is not waiting for a payment: it cannot be cancelled online."))
-        busy = invoice.transaction_ids.filtered(lambda tx: tx.state in ("pending", "authorized", "done"))
+        self._cancel_unpaid_purchase(invoice, self.env._("Cancelled online by the client before paying."))
+        return True
+
+    @api.model
+    def _cancel_unpaid_purchase(self, invoice, note):
+        """Give up the online purchase ``invoice`` (one posted invoice flagged
+        ``clinic_package_on_payment``): cancel it, keep it, and write ``note`` in its chatter. The one
+        way a purchase is given up, by its client (``_portal_cancel_purchase``) or when it expires
+        (``_cron_expire_online_purchases``). Refused (``UserError``) once anything was paid or a
+        payment is under way: a payment registered (even in draft or without journal entry), a
+        transaction pending, authorized or done."""
+        invoice.ensure_one()
+        if not (invoice.clinic_package_on_payment and invoice.move_type == "out_invoice"
+                and invoice.state == "posted"):
+            raise UserError(self.env._("This purchase is not waiting for a payment: it cannot be cancelled online."))
+        busy = invoice.transaction_ids.filtered(lambda tx: tx.state in PAYMENT_UNDER_WAY) \
+            or invoice.matched_payment_ids.filtered(lambda payment: payment.state not in ("canceled", "rejected"))
         if invoice.payment_state != "not_paid" or busy:
             raise UserError(self.env._(
                 "A payment of this purchase is made or under way: it can no longer be cancelled online. "
                 "Please contact the clinic."
             ))
         invoice.button_cancel()
-        invoice.message_post(body=self.env._("Cancelled online by the client before paying."))
-        return True
+        invoice.message_post(body=note)
+
+    @api.model
+    def _expired_purchases_domain(self, company, today):
+        """The online purchases of ``company`` left unpaid longer than its setting allows on
+        ``today``: not a cent paid, no payment registered, no transaction under way. Nothing when
+        the setting is 0."""
+        days = company.clinic_purchase_expiry_days
+        if days <= 0:
+            return expression.FALSE_DOMAIN
+        return [
+            ("company_id", "=", company.id), ("move_type", "=", "out_invoice"),
+            ("clinic_package_on_payment", "=", True), ("state", "=", "posted"), ("payment_state", "=", "not_paid"),
+            ("invoice_date", "<", today - timedelta(days=days)),
+            ("transaction_ids", "not any", [("state", "in", PAYMENT_UNDER_WAY)]),
+            ("matched_payment_ids", "not any", [("state", "not in", ("canceled", "rejected"))]),
+        ]
+
+    @api.model
+    def _cron_expire_online_purchases(self, batch_size=100):
+        """Scheduled job: give up the online package purchases left unpaid longer than each
+        company's "Unpaid Online Purchases Expire After" (days; 0 = never), as their client's own
+        Cancel does (``_cancel_unpaid_purchase``): the invoice is cancelled and kept, with a note
+        saying why, and no longer counts in the client's balance. Never one with a payment made,
+        registered or under way.
+
+        Safe to run again (a cancelled purchase is no longer a candidate) and in chunks: each
+        purchase under a savepoint, a failure logged and the others cancelled all the same (that
+        one is tried again next run); outside tests the work is committed after each chunk, as
+        Odoo's own batch jobs do (base's ``res.users.deletion._gc_portal_users``)."""
+        Move = self.env["account.move"]
+        today = fields.Date.context_today(self)
+        companies = self.env["res.company"].search([("clinic_purchase_expiry_days", ">", 0)])
+        domain = expression.OR([self._expired_purchases_domain(company, today) for company in companies])
+        invoices = Move.search(domain, order="id") if companies else Move
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        done = failed = 0
+        for chunk in split_every(batch_size, invoices.ids, Move.browse):
+            for invoice in chunk:
+                invoice = invoice.with_company(invoice.company_id)
+                try:
+                    with self.env.cr.savepoint():
+                        self.with_company(invoice.company_id)._cancel_unpaid_purchase(invoice, self.env._(
+                            "Cancelled automatically: this online purchase was not paid within %(days)s days.",
+                            days=invoice.company_id.clinic_purchase_expiry_days,
+                        ))
+                except (UserError, ValidationError) as error:
+                    # Refused by a business rule (a locked period, a payment arrived meanwhile): staff
+                    # look at it; it is tried again next run.
+                    failed += 1
+                    self.env.invalidate_all()  # the cache may hold what the savepoint rolled back
+                    _logger.warning("Online purchase %s (id %s) could not be cancelled: %s",
+                                    invoice.name, invoice.id, error)
+                except Exception:  # noqa: BLE001 - one purchase must not stop the others; logged, retried next run
+                    failed += 1
+                    self.env.invalidate_all()
+                    _logger.exception("Online purchase %s (id %s) could not be cancelled", invoice.name, invoice.id)
+                else:
+                    done += 1
+            self.env["ir.cron"]._notify_progress(done=done + failed, remaining=len(invoices) - done - failed)
+            if auto_commit:
+                self.env.cr.commit()
+        if invoices:
+            _logger.info("Online purchases left unpaid: %s cancelled, %s failed", done, failed)
+        return done

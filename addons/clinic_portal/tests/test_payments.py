@@ -7,15 +7,15 @@ from lxml import html as lxml_html
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 
+from .common import PortalTourCase
 from .test_self_service import NOW, SelfServiceCase
 
 
-@tagged("post_install", "-at_install")
-class TestPackageOnlineSale(AccountPaymentCommon):
+class PackageOnlineSaleCase(AccountPaymentCommon):
     """The model side, with Odoo's payment test tooling: a real provider record in test mode and
     real transactions, post-processed as Odoo does (payment created, invoice reconciled)."""
 
@@ -52,6 +52,10 @@ class TestPackageOnlineSale(AccountPaymentCommon):
         )
         tx._post_process()
         return tx
+
+
+@tagged("post_install", "-at_install")
+class TestPackageOnlineSale(PackageOnlineSaleCase):
 
     def test_buying_posts_an_ordinary_invoice_for_the_buyer_and_gives_nothing_yet(self):
         invoice = self.buy()
@@ -183,6 +187,109 @@ class TestPackageOnlineSale(AccountPaymentCommon):
         other = self.env["res.company"].sudo().create({"name": "Other Clinic"})
         self.assertTrue(self.package.sudo().with_company(self.clinic).clinic_sold_online)
         self.assertFalse(self.package.sudo().with_company(other).clinic_sold_online)
+
+
+@tagged("post_install", "-at_install")
+class TestOnlinePurchaseExpiry(PackageOnlineSaleCase):
+    """A package bought online and left unpaid is given up by the daily job after the company's
+    setting (7 days by default), as the client's own Cancel would; never one with a payment made,
+    registered or under way."""
+
+    LOGGER = "odoo.addons.clinic_portal.models.clinic_package_online_sale"
+
+    def client(self, name):
+        return self.env["res.partner"].create({"name": name})
+
+    def buy_on(self, day, partner):
+        with freeze_time(day):
+            return self.buy(partner=partner)
+
+    def expire_on(self, day):
+        with freeze_time(day):
+            return self.env["clinic.package"]._cron_expire_online_purchases()
+
+    def due(self, partner):
+        with freeze_time("2026-03-09"):
+            return partner._get_clinic_balances(self.clinic).get(partner.id, (0.0, 0.0))[0]
+
+    def test_an_unpaid_purchase_expires_after_the_setting_with_a_note(self):
+        self.assertEqual(self.clinic.clinic_purchase_expiry_days, 7, "the default")
+        old = self.buy_on("2026-03-01", self.buyer)
+        seven_days = self.buy_on("2026-03-02", self.client("Exactly Seven"))
+        recent = self.buy_on("2026-03-08", self.client("Bought Yesterday"))
+        self.assertEqual(self.due(self.buyer), 300.0, "an unpaid purchase counts in the client's balance")
+        with freeze_time("2026-03-09"):
+            # The scheduled action as it is installed, with its user.
+            self.env.ref("clinic_portal.ir_cron_clinic_expire_online_purchases").method_direct_trigger()
+        self.assertEqual(old.state, "cancel", "cancelled, kept")
+        self.assertTrue(old.exists())
+        self.assertTrue(old.message_ids.filtered(lambda message: "not paid within 7 days" in message.body))
+        self.assertEqual((seven_days.state, recent.state), ("posted", "posted"), "not older than 7 days: kept")
+        self.assertEqual(self.due(self.buyer), 0.0, "no longer owed")
+        self.assertNotIn(old, self.Package._portal_open_purchases(self.buyer, self.clinic))
+        self.assertFalse(self.packages(), "nothing given")
+        # Run again (the next day, or twice): nothing more happens to it.
+        messages = len(old.message_ids)
+        self.assertEqual(self.expire_on("2026-03-09"), 0)
+        self.assertEqual(len(old.message_ids), messages)
+        self.assertEqual(self.expire_on("2026-03-10"), 1, "the next one, a day later")
+        self.assertEqual((seven_days.state, recent.state), ("cancel", "posted"))
+        # The client buys again: a new purchase, the expired one stays cancelled.
+        self.assertNotIn(self.buy_on("2026-03-10", self.buyer), old)
+
+    def test_a_purchase_with_a_payment_made_or_under_way_is_kept(self):
+        partial = self.buy_on("2026-03-01", self.client("Paid A Part"))
+        self.pay(partial, amount=100.0, reference="EXP-PARTIAL")
+        pending = self.buy_on("2026-03-01", self.client("Transfer Pending"))
+        self.pay(pending, state="pending", reference="EXP-PENDING")
+        authorized = self.buy_on("2026-03-01", self.client("Card Authorized"))
+        self.provider.support_manual_capture = "full_only"  # a card authorized, captured later (as Odoo tests it)
+        self.pay(authorized, state="authorized", reference="EXP-AUTHORIZED")
+        registered = self.buy_on("2026-03-01", self.client("Payment Registered"))
+        draft_payment = self.env["account.payment"].create({
+            "payment_type": "inbound", "partner_type": "customer", "partner_id": registered.partner_id.id,
+            "amount": 300.0, "journal_id": self.provider.journal_id.id, "invoice_ids": [Command.set(registered.ids)],
+        })
+        self.assertEqual((draft_payment.state, registered.payment_state), ("draft", "not_paid"))
+        failed = self.buy_on("2026-03-01", self.client("Payment Failed"))
+        self.pay(failed, state="error", reference="EXP-FAILED")
+        self.assertEqual(partial.payment_state, "partial")
+        self.assertEqual(self.expire_on("2026-04-01"), 1, "a failed payment is no payment")
+        self.assertEqual(failed.state, "cancel")
+        for invoice in (partial, pending, authorized, registered):
+            with self.subTest(invoice=invoice.partner_id.name):
+                self.assertEqual(invoice.state, "posted")
+        # The client's own Cancel refuses the registered payment too (the same rule).
+        with self.assertRaisesRegex(UserError, "made or under way"):
+            self.Package._portal_cancel_purchase(registered, registered.partner_id)
+
+    def test_zero_days_keeps_every_purchase(self):
+        self.clinic.clinic_purchase_expiry_days = 0
+        old = self.buy_on("2025-01-01", self.buyer)
+        self.assertEqual(self.expire_on("2026-03-09"), 0)
+        self.assertEqual(old.state, "posted")
+        self.assertNotIn("not paid within", "".join(old.message_ids.mapped("body")))
+        self.clinic.clinic_purchase_expiry_days = 30
+        self.assertEqual(self.expire_on("2026-03-09"), 1)
+
+    def test_the_setting_is_in_the_settings_per_company(self):
+        arch = self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="clinic_purchase_expiry_days"', arch)
+        settings = self.env["res.config.settings"].create({"clinic_purchase_expiry_days": 3})
+        settings.execute()
+        self.assertEqual(self.env.company.clinic_purchase_expiry_days, 3)
+
+    def test_one_failure_is_logged_and_the_others_are_cancelled(self):
+        locked = self.buy_on("2026-01-10", self.client("In A Locked Period"))
+        others = self.buy_on("2026-02-20", self.buyer) | self.buy_on("2026-02-21", self.client("Another One"))
+        # The accountant closed January: its invoices can no longer be cancelled.
+        self.clinic.fiscalyear_lock_date = "2026-01-31"
+        with self.assertLogs(self.LOGGER, "WARNING") as logs, freeze_time("2026-03-09"):
+            self.assertEqual(self.env["clinic.package"]._cron_expire_online_purchases(batch_size=1), 2)
+        self.assertEqual(len(logs.output), 1, logs.output)
+        self.assertIn(locked.name, logs.output[0])
+        self.assertEqual(locked.state, "posted")
+        self.assertEqual(others.mapped("state"), ["cancel", "cancel"])
 
 
 class PaymentPortalCase(SelfServiceCase):
@@ -429,6 +536,27 @@ class TestMyPackages(PaymentPortalCase):
         response = self.post(url)
         self.assertEqual(response.status_code, 400, "already cancelled")
 
+    def test_buying_or_cancelling_too_often_is_slowed_down(self):
+        self.enable_payments()
+        self.env["ir.config_parameter"].set_param("clinic_portal.rate_limit.booking", "1/3600")
+        self.authenticate("t_self_alex", "t_self_alex_pw")
+        self.assertEqual(self.post("/my/packages/buy", {"product_id": self.package.id}).status_code, 303)
+        invoice = self.online_invoices()
+        self.assertEqual(len(invoice), 1)
+        response = self.post(f"/my/packages/purchases/{invoice.id}/cancel")
+        self.assertEqual(response.status_code, 429)
+        self.assertIn("Too many requests", response.text)
+        self.assertTrue(1 <= int(response.headers["Retry-After"]) <= 3600)
+        self.assertEqual(invoice.state, "posted", "not cancelled")
+        other = self.env["product.template"].create({
+            "name": "Three Self Physio", "type": "service", "list_price": 240.0, "taxes_id": [Command.clear()],
+            "clinic_package_sessions": 3, "clinic_package_service_ids": [Command.set(self.physio.ids)],
+            "clinic_sold_online": True,
+        })
+        response = self.post("/my/packages/buy", {"product_id": other.id})
+        self.assertEqual(response.status_code, 429)
+        self.assertEqual(self.online_invoices(), invoice, "nothing bought")
+
     def test_refused_purchases_change_nothing(self):
         self.enable_payments()
         self.authenticate("t_self_alex", "t_self_alex_pw")
@@ -450,8 +578,11 @@ class TestMyPackages(PaymentPortalCase):
         self.assertFalse(self.online_invoices())
 
 
-class PackageTourCase(HttpCase):
-    """A portal client opens My packages and starts buying one."""
+@tagged("post_install", "-at_install")
+class TestPackageTour(PortalTourCase):
+    """A portal client opens My packages and starts buying one (desktop and phone)."""
+    tour_name = "clinic_portal_packages"
+    tour_login = "t_pack_tour"
 
     @classmethod
     def setUpClass(cls):
@@ -475,26 +606,9 @@ class PackageTourCase(HttpCase):
         cls.client = new_test_user(env, "t_pack_tour", password="t_pack_tour", groups="base.group_portal",
                                    name="Tour Packclient")
 
-    def run_tour(self):
-        self.start_tour("/my", "clinic_portal_packages", login="t_pack_tour")
+    def check_tour(self, before):
         invoice = self.env["account.move"].search([("clinic_package_on_payment", "=", True),
                                                    ("partner_id", "=", self.client.partner_id.id)])
         self.assertEqual(invoice.invoice_line_ids.product_id.product_tmpl_id, self.package)
         self.assertEqual(invoice.payment_state, "not_paid")
         self.assertFalse(self.env["clinic.package"].sudo().search([("partner_id", "=", self.client.partner_id.id)]))
-
-
-@tagged("post_install", "-at_install")
-class TestPackageTour(PackageTourCase):
-
-    def test_package_tour_desktop(self):
-        self.run_tour()
-
-
-@tagged("post_install", "-at_install")
-class TestPackageTourPhone(PackageTourCase):
-    browser_size = "375x667"
-    touch_enabled = True
-
-    def test_package_tour_phone(self):
-        self.run_tour()

@@ -15,6 +15,8 @@ from odoo.exceptions import UserError
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .common import PortalTourCase
+
 NOW = "2026-03-02 12:00:00"  # Monday 7:00 in Toronto (EST, UTC-5)
 
 
@@ -551,8 +553,12 @@ class TestSelfService(SelfServiceCase):
         self.assertIn(invoice.name, self.url_open("/my/invoices").text)
 
 
-class SelfServiceTourCase(HttpCase):
-    """An existing client reschedules, fills a form (with a mistake first) and cancels."""
+@tagged("post_install", "-at_install")
+class TestSelfServiceTour(PortalTourCase):
+    """An existing client reschedules, fills a form (with a mistake first) and cancels (desktop and
+    phone)."""
+    tour_name = "clinic_portal_self_service"
+    tour_login = "t_self_tour"
 
     @classmethod
     def setUpClass(cls):
@@ -591,29 +597,16 @@ class SelfServiceTourCase(HttpCase):
             "template_id": template.id, "partner_id": cls.client.partner_id.id, "appointment_id": cls.appointment.id,
         })
 
-    def run_tour(self):
-        before = self.appointment.start
-        self.start_tour(self.appointment.access_url, "clinic_portal_self_service", login="t_self_tour")
+    def tour_url(self):
+        return self.appointment.access_url
+
+    def before_tour(self):
+        return self.appointment.start
+
+    def check_tour(self, before):
         self.assertNotEqual(self.appointment.start, before, "moved")
         self.assertEqual(self.appointment.state, "cancelled")
         self.assertEqual((self.form.state, self.form.signed_name), ("signed", "Tour Selfclient"))
         self.assertEqual(
             self.form.answer_ids.value, "Pollen", "the answer typed after the error is the one signed"
         )
-
-
-@tagged("post_install", "-at_install")
-class TestSelfServiceTour(SelfServiceTourCase):
-
-    def test_self_service_tour_desktop(self):
-        self.run_tour()
-
-
-@tagged("post_install", "-at_install")
-class TestSelfServiceTourPhone(SelfServiceTourCase):
-    """The same on a phone-sized, touch screen."""
-    browser_size = "375x667"
-    touch_enabled = True
-
-    def test_self_service_tour_phone(self):
-        self.run_tour()

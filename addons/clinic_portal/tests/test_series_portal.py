@@ -10,6 +10,8 @@ from odoo import Command, http
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .common import PortalTourCase
+
 NOW = "2026-03-02 12:00:00"  # Monday 7:00 in Toronto (EST, UTC-5)
 KEEP = re.compile(r'name="keep"[^>]*value="([^"]+)"')
 # The appointment repeated: Wednesday 4 March 10:00 in Toronto; the next Wednesdays at 10:00 are in
@@ -379,8 +381,12 @@ class TestSeriesPortal(SeriesPortalCase):
                             lxml_html.tostring(field))
 
 
-class SeriesTourCase(HttpCase):
-    """The demo portal client repeats their appointment weekly: preview, untick a date, confirm."""
+@tagged("post_install", "-at_install")
+class TestSeriesPortalTour(PortalTourCase):
+    """The demo portal client repeats their appointment weekly: preview, untick a date, confirm
+    (desktop and phone; the tour checks nothing is wider than the screen)."""
+    tour_name = "clinic_portal_series"
+    tour_login = "portal"
 
     @classmethod
     def setUpClass(cls):
@@ -411,28 +417,13 @@ class SeriesTourCase(HttpCase):
             "location_id": location.id, "start": start,
         })
 
-    def run_tour(self):
-        self.start_tour(self.appointment.access_url, "clinic_portal_series", login="portal")
+    def tour_url(self):
+        return self.appointment.access_url
+
+    def check_tour(self, before):
         series = self.appointment.series_id
         self.assertEqual(series.source, "portal")
         visits = (series.appointment_ids - self.appointment).sorted("start")
         self.assertEqual(len(visits), 3, "four dates offered, one left out")
         weeks = [round((visit.start - self.appointment.start).total_seconds() / (7 * 86400)) for visit in visits]
         self.assertEqual(weeks, [1, 3, 4], "the second week was left out")
-
-
-@tagged("post_install", "-at_install")
-class TestSeriesPortalTour(SeriesTourCase):
-
-    def test_series_tour_desktop(self):
-        self.run_tour()
-
-
-@tagged("post_install", "-at_install")
-class TestSeriesPortalTourPhone(SeriesTourCase):
-    """The same on a phone-sized, touch screen; the tour checks nothing is wider than the screen."""
-    browser_size = "375x667"
-    touch_enabled = True
-
-    def test_series_tour_phone(self):
-        self.run_tour()
