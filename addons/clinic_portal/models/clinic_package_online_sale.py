@@ -11,6 +11,8 @@ _logger = logging.getLogger(__name__)
 
 # Transaction states of a payment made or under way: a purchase is then never given up.
 PAYMENT_UNDER_WAY = ("pending", "authorized", "done")
+# How long a payment started (draft transaction) keeps an unpaid purchase from expiring.
+PAYMENT_STARTED_HOLDS = timedelta(days=1)
 
 
 class ClinicPackage(models.Model):
@@ -119,6 +121,11 @@ class ClinicPackage(models.Model):
             ("clinic_package_on_payment", "=", True), ("state", "=", "posted"), ("payment_state", "=", "not_paid"),
             ("invoice_date", "<", today - timedelta(days=days)),
             ("transaction_ids", "not any", [("state", "in", PAYMENT_UNDER_WAY)]),
+            # A payment started in the last day and not yet answered: the client may be on the
+            # provider's page right now (one abandoned longer ago no longer holds the purchase).
+            ("transaction_ids", "not any", [
+                ("state", "=", "draft"), ("last_state_change", ">", fields.Datetime.now() - PAYMENT_STARTED_HOLDS),
+            ]),
             ("matched_payment_ids", "not any", [("state", "not in", ("canceled", "rejected"))]),
         ]
 

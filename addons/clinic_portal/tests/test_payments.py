@@ -263,6 +263,15 @@ class TestOnlinePurchaseExpiry(PackageOnlineSaleCase):
         with self.assertRaisesRegex(UserError, "made or under way"):
             self.Package._portal_cancel_purchase(registered, registered.partner_id)
 
+    def test_a_payment_started_lately_holds_the_purchase_a_day(self):
+        invoice = self.buy_on("2026-03-01", self.buyer)
+        with freeze_time("2026-03-09 10:00:00"):
+            tx = self.pay(invoice, state="draft", reference="EXP-STARTED")  # the client is on the provider's page
+        self.assertEqual(self.expire_on("2026-03-09 18:00:00"), 0, "a payment started this morning")
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(self.expire_on("2026-03-10 10:30:00"), 1, "abandoned more than a day ago")
+        self.assertEqual((invoice.state, tx.state), ("cancel", "draft"))
+
     def test_zero_days_keeps_every_purchase(self):
         self.clinic.clinic_purchase_expiry_days = 0
         old = self.buy_on("2025-01-01", self.buyer)
