@@ -10,6 +10,8 @@ from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 from odoo.addons.clinic_scheduling.tests.common import ExactQueryCountMixin
 from odoo.addons.google_recaptcha.models import ir_http as recaptcha_ir_http
 
+from .common import PHONE_SIZE, PhoneViewportMixin
+
 BOOK = "/book"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 # Tuesday 2026-03-03 9:00 in Toronto, the first free time of the week frozen below.
@@ -542,8 +544,8 @@ class TestOnlineBookingTour(BookingCase):
 
 
 @tagged("post_install", "-at_install")
-class TestOnlineBookingPhoneTour(TestOnlineBookingTour):
-    browser_size = "375x667"
+class TestOnlineBookingPhoneTour(PhoneViewportMixin, TestOnlineBookingTour):
+    browser_size = PHONE_SIZE
     touch_enabled = True
 
     def test_tour_new_client_books(self):

@@ -141,5 +141,16 @@ registry.category("web_tour.tours").add("clinic_booking_new_client", {
 
 registry.category("web_tour.tours").add("clinic_booking_new_client_phone", {
     url: "/book",
-    steps: () => bookingSteps("Sasha Phoneclient", "sasha.phone@example.com"),
+    steps: () => [
+        {
+            content: "The page is laid out on a phone's screen",
+            trigger: ".o_clinic_booking_locations",
+            run() {
+                if (window.innerWidth > 400) {
+                    throw new Error(`The page is laid out ${window.innerWidth}px wide, not on a phone`);
+                }
+            },
+        },
+        ...bookingSteps("Sasha Phoneclient", "sasha.phone@example.com"),
+    ],
 });
