@@ -152,7 +152,7 @@ class TestBookingConsent(ExactQueryCountMixin, BookingCase):
                       "2026-03-02 20:00:00 UTC from 127.0.0.1.", note.body)
         done = self.url_open(f"{BOOK}/done/{appointment.id}?access_token={token}").text
         self.assertIn("2 forms are waiting for you", done)
-        self.assertIn("your signature (your typed name and drawn signature) still goes on the forms", done)
+        self.assertIn("each consent form is signed with your typed name and drawn signature", done)
 
     def test_a_client_with_a_valid_signed_consent_is_not_asked(self):
         client = self.client_user.partner_id

@@ -117,7 +117,7 @@ function bookingSteps(name, email) {
         },
         {
             content: "The forms are still to be signed after booking",
-            trigger: ".o_clinic_booking_forms:contains('still goes on the forms')",
+            trigger: ".o_clinic_booking_forms:contains('each consent form is signed')",
         },
         {
             content: "The appointment is booked, with its calendar file",
