@@ -24,12 +24,7 @@ def in_parallel(registry, user_id, calls, context=None):
             except Exception as error:  # noqa: BLE001 - the caller asserts on what happened
                 results[index] = ("error", error)
 
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not any(thread.is_alive() for thread in threads), "a transaction hung"
+    run_threads(run, calls, 60, "a transaction hung")
     return results
 
 
@@ -46,10 +41,16 @@ def at_once(calls, timeout=300):
         except Exception as error:  # noqa: BLE001 - the caller asserts on what happened
             results[index] = ("error", error)
 
+    run_threads(run, calls, timeout, "a request never came back")
+    return results
+
+
+def run_threads(run, calls, timeout, hung):
+    """``run(index, call)`` for each of ``calls`` in a thread of its own, all started, then joined
+    within ``timeout`` seconds each; a thread still running fails with the message ``hung``."""
     threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout)
-    assert not any(thread.is_alive() for thread in threads), "a request never came back"
-    return results
+    assert not any(thread.is_alive() for thread in threads), hung

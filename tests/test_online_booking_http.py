@@ -33,9 +33,9 @@ import pytest
 import pytz
 import requests
 from odoo_server import odoo_server, workers_for
+from suite_clinic import env_of, remove_clinic
 
-import odoo
-from odoo import Command, api
+from odoo import Command
 
 ATTEMPTS = 200
 PROVIDERS = 3
@@ -46,10 +46,6 @@ TAKEN = "this time was just taken"
 ALTERNATIVE = re.compile(r'value="[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}_[0-9]+"')
 RATE_PARAMS = ("clinic_portal.rate_limit.booking", "clinic_portal.rate_limit.availability")
 ACTIVE_STATES = ("booked", "confirmed", "arrived", "in_session", "done")
-
-
-def env_of(cr):
-    return api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "active_test": False})
 
 
 @pytest.fixture(scope="module")
@@ -100,30 +96,8 @@ def load_clinic(registry):
                 "address": f"10.{int(tag[:2], 16)}"}
     yield data
     with registry.cursor() as cr:
-        cr.execute("SELECT id FROM clinic_appointment WHERE location_id = %s", [data["location"]])
-        appointment_ids = [row[0] for row in cr.fetchall()]
-        if appointment_ids:
-            cr.execute("DELETE FROM mail_message WHERE model = 'clinic.appointment' AND res_id = ANY(%s)",
-                       [appointment_ids])
-            cr.execute("DELETE FROM mail_followers WHERE res_model = 'clinic.appointment' AND res_id = ANY(%s)",
-                       [appointment_ids])
-            cr.execute("DELETE FROM clinic_appointment WHERE id = ANY(%s)", [appointment_ids])
-        cr.execute("DELETE FROM clinic_rate_limit WHERE key LIKE %s", [data["address"] + ".%"])
-        env = env_of(cr)
-        env.invalidate_all()
-        # The clients the booking flow created (named after the visitors).
-        env["res.partner"].search([("name", "=like", f"Load visitor {data['tag']} %")]).unlink()
-        providers = env["clinic.provider"].browse(data["providers"])
-        room = env["clinic.room"].browse(data["room"])
-        resources = providers.resource_id | room.resource_id
-        providers.unlink()
-        room.unlink()
-        resources.exists().unlink()
-        env["clinic.service"].browse(data["service"]).unlink()
-        env["clinic.location"].browse(data["location"]).unlink()
-        env["resource.calendar"].browse(data["calendar"]).unlink()
-        for name, value in saved.items():
-            env["ir.config_parameter"].set_param(name, value or False)
+        # The clients the booking flow created are named after the visitors.
+        remove_clinic(cr, data, saved, f"Load visitor {data['tag']} %")
 
 
 @pytest.fixture(scope="module")

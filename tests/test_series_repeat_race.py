@@ -29,9 +29,9 @@ import pytz
 import requests
 from concurrency import at_once, in_parallel
 from odoo_server import odoo_server
+from suite_clinic import env_of, remove_clinic
 
-import odoo
-from odoo import Command, api
+from odoo import Command
 
 VISITS = 3  # further visits of the series, one a week
 MAX_UPCOMING = 1 + VISITS  # the origin and the series: a date booked twice would exceed it
@@ -44,10 +44,6 @@ KEEP = re.compile(r'name="keep"[^>]*value="([^"]+)"')
 TAKEN = "this time was just taken"
 NOT_BOOKED = "Not booked: these times are no longer free"
 ACTIVE_STATES = ("booked", "confirmed", "arrived", "in_session", "done")
-
-
-def env_of(cr):
-    return api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "active_test": False})
 
 
 @pytest.fixture(scope="module")
@@ -86,28 +82,7 @@ def weekly(registry):
                 "origins": 0}
     yield data
     with registry.cursor() as cr:
-        cr.execute("SELECT id FROM clinic_appointment WHERE location_id = %s", [data["location"]])
-        appointment_ids = [row[0] for row in cr.fetchall()] or [0]
-        cr.execute("SELECT id FROM clinic_appointment_series WHERE location_id = %s", [data["location"]])
-        series_ids = [row[0] for row in cr.fetchall()] or [0]
-        for model, ids in (("clinic.appointment", appointment_ids), ("clinic.appointment.series", series_ids)):
-            cr.execute("DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)", [model, ids])
-            cr.execute("DELETE FROM mail_followers WHERE res_model = %s AND res_id = ANY(%s)", [model, ids])
-        cr.execute("DELETE FROM clinic_appointment WHERE id = ANY(%s)", [appointment_ids])
-        cr.execute("DELETE FROM clinic_appointment_series WHERE id = ANY(%s)", [series_ids])
-        cr.execute("DELETE FROM clinic_rate_limit WHERE key LIKE %s", [data["address"] + ".%"])
-        env = env_of(cr)
-        env.invalidate_all()
-        env["res.partner"].search([("name", "=like", f"Weekly % {data['tag']} %")]).unlink()
-        provider = env["clinic.provider"].browse(data["provider"])
-        resource = provider.resource_id
-        provider.unlink()
-        resource.exists().unlink()
-        env["clinic.service"].browse(data["service"]).unlink()
-        env["clinic.location"].browse(data["location"]).unlink()
-        env["resource.calendar"].browse(data["calendar"]).unlink()
-        for name, value in saved.items():
-            env["ir.config_parameter"].set_param(name, value or False)
+        remove_clinic(cr, data, saved, f"Weekly % {data['tag']} %")
 
 
 @pytest.fixture(scope="module")

@@ -65,9 +65,8 @@ class ClinicBooking(CustomerPortal):
             return self._booking_render("clinic_portal.booking_step_service", values)
         if params["provider"] is None:
             return self._booking_render("clinic_portal.booking_step_provider", values)
-        retry = request.env["clinic.rate.limit"]._hit("availability", request.httprequest.remote_addr)
-        if retry:
-            return self._clinic_too_many_requests(retry)
+        if limited := self._clinic_rate_limited("availability"):
+            return limited
         if params["slot"]:
             found = self._booking_find_slot(choice, params)
             if found:
@@ -81,9 +80,8 @@ class ClinicBooking(CustomerPortal):
     # ------------------------------------------------------------------------------------------
     @http.route(f"{BOOK}/confirm", type="http", auth="public", website=True, methods=["POST"], sitemap=False)
     def clinic_book_confirm(self, location=None, service=None, provider=None, slot=None, **post):
-        retry = request.env["clinic.rate.limit"]._hit("booking", request.httprequest.remote_addr)
-        if retry:
-            return self._clinic_too_many_requests(retry)
+        if limited := self._clinic_rate_limited("booking"):
+            return limited
         try:
             params = self._booking_params(location, service, provider, None, None, slot)
         except ValueError:

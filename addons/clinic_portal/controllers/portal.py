@@ -90,9 +90,8 @@ class ClinicCustomerPortal(CustomerPortal):
     @http.route(["/my/appointments/<int:appointment_id>"], type="http", auth="public", website=True)
     def portal_clinic_appointment(self, appointment_id, access_token=None, **kw):
         # A private link is a secret in the URL: whoever tries many of them is slowed down.
-        retry = request.env["clinic.rate.limit"]._hit("appointment_link", request.httprequest.remote_addr)
-        if retry:
-            return self._clinic_too_many_requests(retry)
+        if limited := self._clinic_rate_limited("appointment_link"):
+            return limited
         try:
             appointment_sudo = self._document_check_access("clinic.appointment", appointment_id, access_token)
         except (AccessError, MissingError):
@@ -138,9 +137,8 @@ class ClinicCustomerPortal(CustomerPortal):
         the holder of its private link), else ``(None, the response to send)``: 404, or 429 when
         private links are tried too often."""
         if access_token:
-            retry = request.env["clinic.rate.limit"]._hit("appointment_link", request.httprequest.remote_addr)
-            if retry:
-                return None, self._clinic_too_many_requests(retry)
+            if limited := self._clinic_rate_limited("appointment_link"):
+                return None, limited
         try:
             return self._document_check_access("clinic.appointment", appointment_id, access_token), None
         except (AccessError, MissingError):
@@ -290,9 +288,8 @@ class ClinicCustomerPortal(CustomerPortal):
     # ------------------------------------------------------------------
     def _clinic_check_offer(self, offer_id, access_token):
         """``(offer sudo, None)`` when ``access_token`` is this offer's, else ``(None, 404 or 429)``."""
-        retry = request.env["clinic.rate.limit"]._hit("appointment_link", request.httprequest.remote_addr)
-        if retry:
-            return None, self._clinic_too_many_requests(retry)
+        if limited := self._clinic_rate_limited("appointment_link"):
+            return None, limited
         # sudo: only to compare the offer's token with the one given; nothing is read before that.
         offer_sudo = request.env["clinic.waitlist.offer"].sudo().browse(offer_id).exists()
         if not offer_sudo or not offer_sudo._portal_check_token(access_token):
@@ -365,9 +362,8 @@ class ClinicCustomerPortal(CustomerPortal):
         429 when private links are tried too often."""
         if access_token:
             # A private link is a secret in the URL: whoever tries many of them is slowed down.
-            retry = request.env["clinic.rate.limit"]._hit("appointment_link", request.httprequest.remote_addr)
-            if retry:
-                return None, self._clinic_too_many_requests(retry)
+            if limited := self._clinic_rate_limited("appointment_link"):
+                return None, limited
         form_sudo = self._clinic_check_form(form_id, access_token)
         if form_sudo:
             return form_sudo, None
